@@ -1,0 +1,38 @@
+# The two commands: `make run` serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test venv chromium migrate clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+migrate: venv
+	$(FLASK) db upgrade
+
+run: migrate
+	$(FLASK) demo seed --if-empty
+	@echo "Serving on http://127.0.0.1:5000"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Browser tests need Debian's Chromium; install it when missing (root, or sudo without a password).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		echo "Installing Chromium for the browser tests..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+		($$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium) >/dev/null \
+			|| echo "Could not install Chromium; browser tests will be skipped (or fail when CI=true)."; \
+	fi
+
+test: venv chromium
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) instance/portal.db*

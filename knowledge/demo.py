@@ -1,0 +1,5 @@
+"""Demo data for this feature (being built)."""
+
+
+def seed_knowledge(ctx) -> None:
+    """Add this feature's demo data (not built yet)."""

@@ -1,0 +1,119 @@
+"""Raw usage events and the rollups every dashboard and the health score read."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.db import Base, utcnow
+
+EVENT_TYPES = ("login", "page_view", "feature_used", "report_run")
+
+
+class UsageEvent(Base):
+    """One raw event posted by the vendor's application; idempotent by (account, client id)."""
+
+    __tablename__ = "usage_event"
+    __table_args__ = (
+        UniqueConstraint("account_id", "client_id"),
+        CheckConstraint("type IN ('login', 'page_view', 'feature_used', 'report_run')", name="type_known"),
+        CheckConstraint("type <> 'feature_used' OR feature IS NOT NULL", name="feature_for_feature_used"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose event
+    client_id: Mapped[str] = mapped_column(String(200))  # the vendor's event id, unique per account
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))  # who did it
+    type: Mapped[str] = mapped_column(String(20))  # login, page_view, feature_used, report_run
+    feature: Mapped[Optional[str]] = mapped_column(String(200))  # feature key for feature_used
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when it happened (UTC)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when we stored it
+
+
+class UsageUserDay(Base):
+    """Per account, user and UTC day: counts of that user's events (source of distinct-user figures)."""
+
+    __tablename__ = "usage_user_day"
+    __table_args__ = (Index("ix_usage_user_day_account_day", "account_id", "day"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)  # who
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC calendar day
+    events: Mapped[int] = mapped_column(Integer, default=0)  # events of every type
+    logins: Mapped[int] = mapped_column(Integer, default=0)  # login events
+    page_views: Mapped[int] = mapped_column(Integer, default=0)  # page_view events
+    feature_events: Mapped[int] = mapped_column(Integer, default=0)  # feature_used events
+    reports_run: Mapped[int] = mapped_column(Integer, default=0)  # report_run events
+
+
+class UsageUserFeatureDay(Base):
+    """Per account, user, feature and UTC day: feature_used events (source of distinct feature users)."""
+
+    __tablename__ = "usage_user_feature_day"
+    __table_args__ = (Index("ix_usage_user_feature_day_account_day", "account_id", "day"),)
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)  # who
+    feature: Mapped[str] = mapped_column(String(200), primary_key=True)  # feature key
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC calendar day
+    events: Mapped[int] = mapped_column(Integer, default=0)  # feature_used events
+
+
+class UsageAccountDay(Base):
+    """Per account and UTC day: active users, logins, events, reports run (what charts read)."""
+
+    __tablename__ = "usage_account_day"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC calendar day
+    active_users: Mapped[int] = mapped_column(Integer, default=0)  # distinct users with any event
+    logins: Mapped[int] = mapped_column(Integer, default=0)  # login events
+    events: Mapped[int] = mapped_column(Integer, default=0)  # events of every type
+    reports_run: Mapped[int] = mapped_column(Integer, default=0)  # report_run events
+
+
+class UsageFeatureDay(Base):
+    """Per account, UTC day and feature: distinct users and feature_used events."""
+
+    __tablename__ = "usage_feature_day"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC calendar day
+    feature: Mapped[str] = mapped_column(String(200), primary_key=True)  # feature key
+    users: Mapped[int] = mapped_column(Integer, default=0)  # distinct users of the feature that day
+    events: Mapped[int] = mapped_column(Integer, default=0)  # feature_used events
+
+
+class KeyFeature(Base):
+    """A feature the vendor marks as one that makes customers successful."""
+
+    __tablename__ = "key_feature"
+    __table_args__ = (CheckConstraint("maturity_level IS NULL OR maturity_level BETWEEN 1 AND 5", name="level_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    feature: Mapped[str] = mapped_column(String(200), unique=True)  # feature key as sent in events
+    name: Mapped[str] = mapped_column(String(200))  # display name
+    description: Mapped[str] = mapped_column(Text, default="")  # why it matters
+    maturity_level: Mapped[Optional[int]] = mapped_column(Integer)  # maturity level it signals (1..5)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # row creation
+
+
+class EngagementEvent(Base):
+    """A customer's engagement with the portal: visit, article view, vote, survey answer, assessment."""
+
+    __tablename__ = "engagement_event"
+    __table_args__ = (
+        Index("ix_engagement_event_account_ts", "account_id", "ts"),
+        CheckConstraint(
+            "kind IN ('portal_visit', 'article_view', 'article_vote', 'survey_answer', 'assessment')",
+            name="kind_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose engagement
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # who, when known
+    kind: Mapped[str] = mapped_column(String(30))  # portal_visit, article_view, article_vote, survey_answer, assessment
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when

@@ -1,0 +1,123 @@
+"""What every API route shares: bearer-token sign-in, rights, JSON input, dates, errors."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, abort, g, request
+from sqlalchemy import select
+from werkzeug.exceptions import UnprocessableEntity
+
+from models.accounts import Account, ApiToken, User
+from models.db import Session, utcnow
+from portal.access import account_for
+from portal.extensions import csrf
+
+API_PREFIX = "/api/v1"
+TOKEN_PREFIX = "csp_"
+
+
+class ValidationFailed(UnprocessableEntity):
+    """422 with a message and, for batches, per-item errors."""
+
+    def __init__(self, message: str, errors: list[dict] | None = None):
+        super().__init__(description=message)
+        self.payload = {"errors": errors} if errors else None
+
+
+def invalid(message: str, errors: list[dict] | None = None):
+    """Stop the request with a 422 JSON error."""
+    raise ValidationFailed(message, errors)
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh API token and the hash to store (the token itself is shown once, never stored)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+def hash_token(token: str) -> str:
+    """Hex SHA-256 of a token (tokens are long and random, so a fast hash is enough)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _authenticate():
+    """Resolve the bearer token to its user, or answer 401."""
+    if getattr(request.url_rule, "endpoint", "").endswith(".openapi"):
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        abort(401)
+    row = Session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_token(token.strip()), ApiToken.revoked_at.is_(None))
+    ).first()
+    if row is None or not row.User.is_active:
+        abort(401)
+    g.api_user = row.User
+    g.api_token = row.ApiToken
+    return None
+
+
+def api_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint under /api/v1 with token sign-in and no CSRF (no cookies are read)."""
+    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    bp.before_request(_authenticate)
+    csrf.exempt(bp)
+    return bp
+
+
+def api_user() -> User:
+    """The user whose token made this request."""
+    return g.api_user
+
+
+def require_role(*roles: str) -> None:
+    """403 unless the token's user has one of these roles."""
+    if api_user().role not in roles:
+        abort(403, f"This action needs the {' or '.join(roles)} role.")
+
+
+def api_account_or_404(external_id: str) -> Account:
+    """The account if the token may read it; unknown and forbidden answer the same 404."""
+    account = account_for(api_user(), external_id)
+    if account is None:
+        abort(404, "No such account.")
+    return account
+
+
+def json_body() -> Any:
+    """The parsed JSON body; 415 for another Content-Type, 400 for malformed JSON."""
+    if not request.is_json:
+        abort(415)
+    data = request.get_json(silent=True)
+    if data is None:
+        abort(400, "The body is not valid JSON.")
+    return data
+
+
+def parse_iso_date(value: str | None, name: str) -> date | None:
+    """An ISO date from the query string, or 422 naming the parameter."""
+    if value is None or value == "":
+        return None
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        invalid(f"'{name}' must be an ISO date like 2026-01-31.")
+
+
+def date_range(default_days: int = 30) -> tuple[date, date]:
+    """Inclusive (start, end) from ?start=&end=; defaults to the last default_days UTC days."""
+    from datetime import timedelta
+
+    end = parse_iso_date(request.args.get("end"), "end") or utcnow().date()
+    start = parse_iso_date(request.args.get("start"), "start") or end - timedelta(days=default_days - 1)
+    if start > end:
+        invalid("'start' must not be after 'end'.")
+    return start, end

@@ -1,0 +1,7 @@
+"""API routes for usage (being built)."""
+from portal.api.core import api_blueprint
+
+bp = api_blueprint("api_usage", __name__)
+
+# OpenAPI path items contributed to /api/v1/openapi.json.
+OPENAPI_PATHS: dict = {}

@@ -1,0 +1,59 @@
+"""Navigation by role, offered to every template."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+
+from models.accounts import Account
+from models.db import Session
+
+
+@dataclass
+class NavItem:
+    """One link of the main navigation."""
+
+    label: str
+    url: str
+    active: bool
+
+
+def url_for_optional(endpoint: str, **values) -> str | None:
+    """url_for, or None when that page does not exist in this installation."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def nav_items() -> list[NavItem]:
+    """The links the signed-in user's role may follow."""
+    if not current_user.is_authenticated:
+        return []
+    wanted: list[tuple[str, str, dict]] = []
+    if current_user.role == "customer":
+        ext = Session.scalar(select(Account.external_id).where(Account.id == current_user.account_id))
+        wanted += [
+            ("Dashboard", "dashboard.overview", {"ext": ext}),
+            ("Success plan", "dashboard.plan", {"ext": ext}),
+            ("Maturity", "assessment.assessment", {"ext": ext}),
+        ]
+    else:
+        wanted.append(("Portfolio", "csm.portfolio", {}))
+    wanted.append(("Knowledge base", "kb.index", {}))
+    if current_user.role == "admin":
+        wanted.append(("Admin", "admin.index", {}))
+    items = []
+    for label, endpoint, values in wanted:
+        url = url_for_optional(endpoint, **values)
+        if url:
+            items.append(NavItem(label, url, request.path == url or (url != "/" and request.path.startswith(url) and endpoint != "dashboard.overview")))
+    return items
+
+
+def init_app(app: Flask) -> None:
+    """Expose the helpers to templates."""
+    app.jinja_env.globals.update(nav_items=nav_items, url_for_optional=url_for_optional)

@@ -1,0 +1,86 @@
+"""Who is signed in, session limits, and the security headers of every response."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from models.accounts import User
+from models.db import Session
+from portal.extensions import login_manager
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except ValueError:
+        return None
+    user = Session.get(User, user_id)
+    if user is None or not user.is_active or user.session_version != version:
+        return None
+    return user
+
+
+def _now_ts() -> float:
+    return datetime.now(timezone.utc).timestamp()
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Sign a user in on a fresh session (no fixation) with its time limits."""
+    from flask_login import login_user
+
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = True
+    session["signed_in_at"] = _now_ts()
+    session["seen_at"] = _now_ts()
+
+
+def _enforce_session_limits():
+    """End a session that has been idle too long or open longer than its absolute lifetime."""
+    if not current_user.is_authenticated or request.path.startswith("/api/"):
+        return None
+    now = _now_ts()
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    seen_at = session.get("seen_at", now)
+    signed_in_at = session.get("signed_in_at", now)
+    if now - seen_at > idle or now - signed_in_at > absolute:
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    session["seen_at"] = now
+    if "signed_in_at" not in session:  # restored from a remember-me cookie
+        session["signed_in_at"] = now
+    return None
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["PORTAL_ENV"] == "production":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if getattr(g, "no_store", False) or (current_user and current_user.is_authenticated):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Wire sign-in and response hardening into the app."""
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.before_request(_enforce_session_limits)
+    app.after_request(_security_headers)

@@ -1,0 +1,13 @@
+"""Access classes of the foundation's routes."""
+from tests.isolation import Route
+
+ROUTES = {
+    "static": Route("public", {"filename": "css/portal.css"}),
+    "auth.login": Route("public"),
+    "auth.logout": Route("signed_in"),
+    "auth.index": Route("signed_in"),
+    "misc.healthz": Route("public"),
+    "api_meta.openapi": Route("public"),
+    "dashboard.overview": Route("account"),
+    "csm.portfolio": Route("staff"),
+}
