@@ -1,9 +1,5 @@
-"""Demo data for this feature (being built)."""
+"""Demo data for usage (being built)."""
 
 
 def seed_usage(ctx) -> None:
-    """Add this feature's demo data (not built yet)."""
-
-
-def seed_plans(ctx) -> None:
-    """Add this feature's demo data (not built yet)."""
+    """Add usage demo data (not built yet)."""

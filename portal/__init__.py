@@ -11,8 +11,11 @@ from portal.config import load_config
 BLUEPRINTS = (
     "portal.auth.views:bp",
     "portal.misc:bp",
+    "portal.charts:bp",
     "portal.admin.views:bp",
     "portal.dashboard.views:bp",
+    "portal.dashboard.plan_views:bp",
+    "analytics.key_features_views:bp",
     "portal.csm.views:bp",
     "portal.share.views:bp",
     "portal.api.meta:bp",
@@ -60,6 +63,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
+    from portal.charts import bokeh_script_urls
+
+    app.jinja_env.globals.update(bokeh_script_urls=bokeh_script_urls)
 
     @app.teardown_appcontext
     def _remove_session(_exc=None):

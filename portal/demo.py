@@ -25,7 +25,7 @@ DEMO_STEPS = (
     "knowledge.demo:seed_knowledge",
     "surveys.demo:seed_surveys",
     "surveys.maturity_demo:seed_maturity",
-    "analytics.demo:seed_plans",
+    "analytics.plan_demo:seed_plans",
     "analytics.health_demo:seed_health",
 )
 

@@ -38,7 +38,7 @@ def nav_items() -> list[NavItem]:
         ext = Session.scalar(select(Account.external_id).where(Account.id == current_user.account_id))
         wanted += [
             ("Dashboard", "dashboard.overview", {"ext": ext}),
-            ("Success plan", "dashboard.plan", {"ext": ext}),
+            ("Success plan", "plan.plan", {"ext": ext}),
             ("Maturity", "assessment.assessment", {"ext": ext}),
         ]
     else:

@@ -12,8 +12,8 @@ CLI_GROUPS = (
     "portal.cli.people:tokens_cli",
     "portal.cli.demo:demo_cli",
     "analytics.cli:events_cli",
-    "analytics.cli:health_cli",
-    "analytics.cli:playbooks_cli",
+    "analytics.health_cli:health_cli",
+    "analytics.playbooks_cli:playbooks_cli",
     "surveys.cli:surveys_cli",
     "portal.mail.cli:mail_cli",
 )

@@ -11,3 +11,4 @@ ROUTES = {
     "dashboard.overview": Route("account"),
     "csm.portfolio": Route("staff"),
 }
+ROUTES["bokehjs.bokeh_js"] = Route("public", {"name": "bokeh.min.js"})

@@ -1,0 +1,5 @@
+"""Demo data for success plans (being built)."""
+
+
+def seed_plans(ctx) -> None:
+    """Add success-plan demo data (not built yet)."""

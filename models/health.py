@@ -1,0 +1,1 @@
+"""Models of health (being built)."""

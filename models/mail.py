@@ -1,0 +1,1 @@
+"""Models of mail (being built)."""
