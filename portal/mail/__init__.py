@@ -1,0 +1,1 @@
+"""The mail outbox: queue in the transaction, deliver later with `mail flush`."""
