@@ -1,4 +1,261 @@
-"""Pages of admin (being built)."""
-from flask import Blueprint
+"""Admin pages: accounts, users and their API tokens. Writes go through portal.services, as in the CLI."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from models.accounts import Account, ApiToken, User
+from models.db import Session
+from portal import services
+from portal.access import admin_required
+from portal.admin.forms import AccountEditForm, AccountForm, TokenForm, UserCreateForm, UserEditForm
+from portal.auth.forms import EmptyForm
+from portal.auth.reset import queue_reset_mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+PAGE_SIZE = 100
+
+
+def _csm_choices() -> list[tuple[str, str]]:
+    rows = Session.execute(
+        select(User.email, User.name).where(User.role.in_(("csm", "admin")), User.is_active.is_(True)).order_by(User.name)
+    ).all()
+    return [("", "No CSM")] + [(email, f"{name} ({email})") for email, name in rows]
+
+
+def _account_choices() -> list[tuple[str, str]]:
+    rows = Session.execute(select(Account.external_id, Account.name).order_by(Account.name)).all()
+    return [("", "None (CSMs and admins)")] + [(ext, f"{name} ({ext})") for ext, name in rows]
+
+
+def _show_service_error(form, error: services.ServiceError) -> None:
+    """Put a service's complaint on the field it is about (or on the form)."""
+    names = {"csm_email": "csm", "account_external_id": "account"}
+    field = getattr(form, names.get(error.field or "", error.field or ""), None)
+    if field is not None:
+        field.errors = list(field.errors) + [str(error)]
+    else:
+        flash(str(error), "danger")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = Session.get(User, user_id)
+    if user is None:
+        abort(404, "No such user.")
+    return user
+
+
+def _page() -> int:
+    return max(1, request.args.get("page", 1, type=int) or 1)
+
+
+@bp.get("/")
+@admin_required
+def index():
+    """The admin start page with counts."""
+    counts = {
+        "accounts": Session.scalar(select(func.count()).select_from(Account)) or 0,
+        "users": Session.scalar(select(func.count()).select_from(User)) or 0,
+        "tokens": Session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))) or 0,
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.get("/accounts")
+@admin_required
+def accounts():
+    """Every account, searchable by name or external id."""
+    query_text = (request.args.get("q") or "").strip()[:100]
+    query = select(Account).order_by(Account.name)
+    if query_text:
+        pattern = f"%{query_text.lower()}%"
+        query = query.where(or_(func.lower(Account.name).like(pattern), func.lower(Account.external_id).like(pattern)))
+    page = _page()
+    rows = Session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("admin/accounts.html", accounts=rows[:PAGE_SIZE], has_more=len(rows) > PAGE_SIZE,
+                           page=page, q=query_text)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@admin_required
+def account_new():
+    """Create an account."""
+    form = AccountForm()
+    form.csm.choices = _csm_choices()
+    if form.validate_on_submit():
+        try:
+            account = services.create_account(
+                name=form.name.data, external_id=form.external_id.data, arr=form.arr.data, seats=form.seats.data,
+                csm_email=form.csm.data or None, renewal=form.renewal.data, since=form.since.data,
+            )
+        except services.ServiceError as error:
+            Session.rollback()
+            _show_service_error(form, error)
+        else:
+            Session.commit()
+            flash(f"Account {account.name} ({account.external_id}) created.", "success")
+            return redirect(url_for("admin.accounts"))
+    return render_template("admin/account_form.html", form=form, account=None), (422 if form.errors else 200)
+
+
+@bp.route("/accounts/<ext>/edit", methods=["GET", "POST"])
+@admin_required
+def account_edit(ext: str):
+    """Edit an account, including its status and churn date."""
+    account = services.account_by_external_id(ext)
+    if account is None:
+        abort(404, "No such account.")
+    form = AccountEditForm(obj=None if request.method == "POST" else _account_values(account))
+    form.csm.choices = _csm_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_account(
+                account, name=form.name.data, external_id=form.external_id.data, arr=form.arr.data,
+                seats=form.seats.data, csm_email=form.csm.data or None, renewal=form.renewal.data,
+                since=form.since.data, status=form.status.data, churned_on=form.churned_on.data,
+            )
+        except services.ServiceError as error:
+            Session.rollback()
+            _show_service_error(form, error)
+        else:
+            Session.commit()
+            flash(f"Account {account.name} saved.", "success")
+            return redirect(url_for("admin.accounts"))
+    return render_template("admin/account_form.html", form=form, account=account), (422 if form.errors else 200)
+
+
+class _Values:
+    """Attribute bag to pre-fill a form."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def _account_values(account: Account) -> _Values:
+    return _Values(
+        name=account.name, external_id=account.external_id, arr=f"{account.arr:.2f}", seats=str(account.seats),
+        csm=account.csm.email if account.csm else "", renewal=account.renewal_date, since=account.customer_since,
+        status=account.status, churned_on=account.churned_on,
+    )
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    """Every user, filtered by role or searched by e-mail or name."""
+    query_text = (request.args.get("q") or "").strip()[:100]
+    role = request.args.get("role", "")
+    query = select(User).order_by(User.role, User.email)
+    if role in ("customer", "csm", "admin"):
+        query = query.where(User.role == role)
+    if query_text:
+        pattern = f"%{query_text.lower()}%"
+        query = query.where(or_(func.lower(User.email).like(pattern), func.lower(User.name).like(pattern)))
+    page = _page()
+    rows = Session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    accounts_by_id = dict(Session.execute(
+        select(Account.id, Account.external_id).where(Account.id.in_({u.account_id for u in rows if u.account_id}))
+    ).all())
+    return render_template("admin/users.html", users=rows[:PAGE_SIZE], has_more=len(rows) > PAGE_SIZE, page=page,
+                           q=query_text, role=role, accounts_by_id=accounts_by_id, reset_form=EmptyForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    """Create a user, with a password or a mailed link to set one."""
+    form = UserCreateForm()
+    form.account.choices = _account_choices()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data, password=form.password.data or None, role=form.role.data,
+                account_external_id=form.account.data or None, name=form.name.data,
+            )
+            if not form.password.data:
+                queue_reset_mail(user)
+        except services.ServiceError as error:
+            Session.rollback()
+            _show_service_error(form, error)
+        else:
+            Session.commit()
+            sent = "" if form.password.data else " A link to set a password is on its way to them."
+            flash(f"User {user.email} created.{sent}", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), (422 if form.errors else 200)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id: int):
+    """Edit a user's e-mail, name, role, account and whether they may sign in."""
+    user = _user_or_404(user_id)
+    values = _Values(email=user.email, name=user.name, role=user.role, is_active=user.is_active,
+                     account=user.account.external_id if user.account else "")
+    form = UserEditForm(obj=None if request.method == "POST" else values)
+    form.account.choices = _account_choices()
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != "admin" or not form.is_active.data):
+            form.role.errors = list(form.role.errors) + [
+                "You cannot take away your own admin rights or deactivate yourself; ask another admin."]
+        else:
+            try:
+                services.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
+                                     account_external_id=form.account.data or None, is_active=form.is_active.data)
+            except services.ServiceError as error:
+                Session.rollback()
+                _show_service_error(form, error)
+            else:
+                Session.commit()
+                flash(f"User {user.email} saved.", "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), (422 if form.errors else 200)
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+@admin_required
+def user_reset(user_id: int):
+    """Send a user a link to set a new password."""
+    user = _user_or_404(user_id)
+    if EmptyForm().validate_on_submit():
+        if not user.is_active:
+            flash(f"{user.email} is deactivated; activate the user before sending a link.", "warning")
+        else:
+            queue_reset_mail(user)
+            Session.commit()
+            flash(f"A link to set a new password is on its way to {user.email}; it works for one hour.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/tokens", methods=["GET", "POST"])
+@admin_required
+def user_tokens(user_id: int):
+    """A user's API tokens: create one (shown once) and see or revoke the others."""
+    user = _user_or_404(user_id)
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token = services.create_token(email=user.email, name=form.name.data)
+        Session.commit()
+        form = TokenForm(formdata=None)
+    tokens = Session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
+    return render_template("admin/tokens.html", user=user, tokens=tokens, form=form, new_token=new_token,
+                           revoke_form=EmptyForm()), (422 if form.errors else 200)
+
+
+@bp.post("/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@admin_required
+def token_revoke(user_id: int, token_id: int):
+    """Revoke one of this user's tokens (a token of another user answers 404)."""
+    user = _user_or_404(user_id)
+    token = Session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if token is None:
+        abort(404, "No such token.")
+    if EmptyForm().validate_on_submit():
+        services.revoke_token(token)
+        Session.commit()
+        flash(f"Token {token.name or token.id} revoked; requests made with it now get 401.", "success")
+    return redirect(url_for("admin.user_tokens", user_id=user.id))
