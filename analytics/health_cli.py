@@ -1,4 +1,32 @@
-"""CLI group `health` (being built)."""
+"""CLI group `health`: recompute every account's health score."""
+from __future__ import annotations
+
+import time
+
+import click
 from flask.cli import AppGroup
 
 health_cli = AppGroup("health", help="Health scores.")
+
+
+@health_cli.command("recompute")
+@click.option("--as-of", "as_of", default=None, help="UTC day to compute, YYYY-MM-DD (default: today).")
+def recompute_command(as_of: str | None):
+    """Recompute every account's health score, store it in the history and raise warnings."""
+    from analytics.health_recompute import recompute
+    from models.db import Session
+    from portal.services import ServiceError, parse_date
+
+    try:
+        day = parse_date(as_of, "--as-of")
+    except ServiceError as exc:
+        raise click.ClickException(str(exc)) from None
+    started = time.perf_counter()
+    try:
+        summary = recompute(day)
+        Session.commit()
+    except Exception:
+        Session.rollback()
+        raise
+    click.echo(f"Health of {summary['accounts']} accounts computed for {summary['as_of'].isoformat()} "
+               f"in {time.perf_counter() - started:.2f} s; {summary['warnings']} new warnings.")

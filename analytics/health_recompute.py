@@ -1,0 +1,240 @@
+"""Recompute every account's health with a few set-based queries, then one bulk write of history."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import and_, case, delete, distinct, func, insert, select
+
+from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, HealthResult, score_account
+from models.accounts import Account
+from models.db import Session, utcnow
+from models.health import HealthScore
+from models.surveys import SurveyResponse
+from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay
+
+
+@dataclass
+class AccountFacts:
+    """What recompute and the warnings know about one account on one day."""
+
+    account_id: int
+    csm_id: Optional[int]
+    arr: Decimal
+    customer_since: date
+    inputs: AccountInputs
+    last_login_day: Optional[date] = None
+    maturity_previous: Optional[int] = None
+
+
+def health_weights() -> dict:
+    """The component weights from the settings (defaults when unset)."""
+    from portal.settings import get_setting
+
+    return {**DEFAULT_WEIGHTS, **(get_setting("health.weights", DEFAULT_WEIGHTS) or {})}
+
+
+def health_bands() -> dict:
+    """The band thresholds from the settings (defaults when unset)."""
+    from portal.settings import get_setting
+
+    return {**DEFAULT_BANDS, **(get_setting("health.bands", DEFAULT_BANDS) or {})}
+
+
+def _optional(module: str, function: str):
+    """A function of a module that may not exist yet in this installation."""
+    try:
+        return getattr(__import__(module, fromlist=[function]), function)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _nps_by_account(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, tuple[float, int]]:
+    """NPS over the 365 days to as_of from each respondent's latest answer: {account: (nps, n)}."""
+    end = as_of + timedelta(days=1)
+    ranked = (
+        select(
+            SurveyResponse.account_id,
+            SurveyResponse.score,
+            func.row_number().over(
+                partition_by=(SurveyResponse.account_id, SurveyResponse.respondent),
+                order_by=(SurveyResponse.ts.desc(), SurveyResponse.id.desc()),
+            ).label("rank"),
+        )
+        .where(SurveyResponse.ts >= _midnight(as_of - timedelta(days=364)), SurveyResponse.ts < _midnight(end))
+    )
+    if account_ids is not None:
+        ranked = ranked.where(SurveyResponse.account_id.in_(account_ids))
+    ranked = ranked.subquery()
+    rows = Session.execute(
+        select(
+            ranked.c.account_id,
+            func.count(),
+            func.sum(case((ranked.c.score >= 9, 1), else_=0)),
+            func.sum(case((ranked.c.score <= 6, 1), else_=0)),
+        ).where(ranked.c.rank == 1).group_by(ranked.c.account_id)
+    ).all()
+    return {a: ((p - d) * 100.0 / n, n) for a, n, p, d in rows if n}
+
+
+def _midnight(day: date):
+    from datetime import datetime, time, timezone
+
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def gather(as_of: date) -> dict[int, AccountFacts]:
+    """Figures for every active account on as_of, from a handful of aggregate queries."""
+    recent_start = as_of - timedelta(days=27)
+    prev_start = as_of - timedelta(days=55)
+    facts: dict[int, AccountFacts] = {}
+    for row in Session.execute(
+        select(Account.id, Account.csm_id, Account.arr, Account.seats, Account.customer_since).where(
+            Account.status == "active", Account.customer_since <= as_of)
+    ):
+        facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
+
+    in_recent = UsageAccountDay.day >= recent_start
+    for row in Session.execute(
+        select(
+            UsageAccountDay.account_id,
+            func.sum(case((in_recent, UsageAccountDay.active_users), else_=0)).label("recent"),
+            func.sum(case((in_recent, 0), else_=UsageAccountDay.active_users)).label("previous"),
+        )
+        .where(UsageAccountDay.day >= prev_start, UsageAccountDay.day <= as_of)
+        .group_by(UsageAccountDay.account_id)
+    ):
+        if row.account_id in facts:
+            facts[row.account_id].inputs.user_days_28d = int(row.recent or 0)
+            facts[row.account_id].inputs.user_days_prev_28d = int(row.previous or 0)
+
+    for row in Session.execute(
+        select(
+            UsageAccountDay.account_id,
+            func.max(case((UsageAccountDay.logins > 0, UsageAccountDay.day))).label("last_login"),
+            func.min(UsageAccountDay.day).label("first_day"),
+        )
+        .where(UsageAccountDay.day <= as_of)
+        .group_by(UsageAccountDay.account_id)
+    ):
+        if row.account_id in facts:
+            facts[row.account_id].last_login_day = row.last_login
+            facts[row.account_id].inputs.has_usage_before = row.first_day is not None and row.first_day < recent_start
+
+    for account_id, users in Session.execute(
+        select(UsageUserDay.account_id, func.count(distinct(UsageUserDay.user_id)))
+        .where(UsageUserDay.day >= recent_start, UsageUserDay.day <= as_of)
+        .group_by(UsageUserDay.account_id)
+    ):
+        if account_id in facts:
+            facts[account_id].inputs.users_28d = int(users)
+
+    key_features = Session.scalar(select(func.count()).select_from(KeyFeature)) or 0
+    used = dict(Session.execute(
+        select(UsageFeatureDay.account_id, func.count(distinct(UsageFeatureDay.feature)))
+        .join(KeyFeature, KeyFeature.feature == UsageFeatureDay.feature)
+        .where(UsageFeatureDay.day >= recent_start, UsageFeatureDay.day <= as_of, UsageFeatureDay.events > 0)
+        .group_by(UsageFeatureDay.account_id)
+    ).all()) if key_features else {}
+
+    nps = _nps_by_account(as_of)
+
+    since_90 = _midnight(as_of - timedelta(days=89))
+    engagement = {
+        row.account_id: int(row.recent or 0)
+        for row in Session.execute(
+            select(
+                EngagementEvent.account_id,
+                func.sum(case((EngagementEvent.ts >= since_90, 1), else_=0)).label("recent"),
+            )
+            .where(EngagementEvent.ts < _midnight(as_of + timedelta(days=1)))
+            .group_by(EngagementEvent.account_id)
+        )
+    }
+
+    progress_by_account = _optional("analytics.plan_queries", "progress_by_account")
+    plan = progress_by_account(as_of) if progress_by_account else {}
+    latest_levels = _optional("surveys.maturity_queries", "latest_levels")
+    levels = latest_levels() if latest_levels else {}
+
+    for account_id, f in facts.items():
+        f.inputs.key_features = key_features
+        f.inputs.key_features_used_28d = int(used.get(account_id, 0))
+        if account_id in nps:
+            f.inputs.nps, f.inputs.nps_responses = nps[account_id]
+        f.inputs.engagement_90d = engagement.get(account_id)
+        if plan.get(account_id) is not None:
+            f.inputs.plan_progress = float(plan[account_id])
+        if levels.get(account_id):
+            f.inputs.maturity_level, f.maturity_previous = levels[account_id]
+    return facts
+
+
+def compute_all(as_of: date) -> tuple[dict[int, AccountFacts], dict[int, HealthResult]]:
+    """Facts and scores of every active account (nothing is written)."""
+    facts = gather(as_of)
+    weights, bands = health_weights(), health_bands()
+    return facts, {account_id: score_account(f.inputs, weights, bands) for account_id, f in facts.items()}
+
+
+def store(as_of: date, facts: dict[int, AccountFacts], results: dict[int, HealthResult]) -> int:
+    """Replace the history rows of as_of with these results in one bulk insert."""
+    Session.execute(delete(HealthScore).where(HealthScore.as_of == as_of))
+    now = utcnow()
+    rows = [
+        {"account_id": account_id, "as_of": as_of, "score": r.score, "band": r.band,
+         "components_json": json.dumps(r.as_dicts()), "arr": facts[account_id].arr, "computed_at": now}
+        for account_id, r in results.items()
+    ]
+    if rows:
+        Session.execute(insert(HealthScore), rows)
+    return len(rows)
+
+
+def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
+    """Compute and store every account's health on as_of, then raise warnings (flushes; the caller commits)."""
+    as_of = as_of or utcnow().date()
+    facts, results = compute_all(as_of)
+    raised = []
+    if warnings:
+        from analytics.warnings import raise_warnings
+
+        raised = raise_warnings(as_of, facts, results)
+    stored = store(as_of, facts, results)
+    Session.flush()
+    return {"as_of": as_of, "accounts": stored, "warnings": len(raised)}
+
+
+def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, HealthResult]:
+    """The latest stored score of an account, or one computed now when none is stored."""
+    row = Session.scalars(
+        select(HealthScore).where(HealthScore.account_id == account.id).order_by(HealthScore.as_of.desc()).limit(1)
+    ).first()
+    if row is not None:
+        components = json.loads(row.components_json)
+        from analytics.scoring import Component
+
+        return row.as_of, HealthResult(row.score, row.band, [Component(**c) for c in components])
+    as_of = as_of or utcnow().date()
+    facts = gather(as_of)
+    if account.id not in facts:
+        facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
+                                         AccountInputs(seats=account.seats))
+    return as_of, score_account(facts[account.id].inputs, health_weights(), health_bands())
+
+
+def score_on(account_ids: list[int], day: date) -> dict[int, HealthScore]:
+    """Each account's latest stored score on or before day."""
+    latest = (
+        select(HealthScore.account_id, func.max(HealthScore.as_of).label("as_of"))
+        .where(HealthScore.as_of <= day, HealthScore.account_id.in_(account_ids))
+        .group_by(HealthScore.account_id)
+        .subquery()
+    )
+    rows = Session.scalars(
+        select(HealthScore).join(latest, and_(latest.c.account_id == HealthScore.account_id, latest.c.as_of == HealthScore.as_of))
+    ).all()
+    return {row.account_id: row for row in rows}

@@ -1,0 +1,108 @@
+"""Health recompute on the database, the CLI and the API, against hand computations."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from analytics.health_recompute import recompute
+from models.db import Session
+from models.health import HealthScore
+from tests.health.helpers import add_answer, add_usage, days_back
+
+AS_OF = date(2026, 6, 30)
+
+
+@pytest.fixture
+def scored_account(app, create_account, create_user):
+    """An account with 10 seats: 4 users active the last 28 days, 5 the 28 before; one promoter and one detractor."""
+    account = create_account(name="Scored", seats=10, customer_since=AS_OF - timedelta(days=300))
+    users = [create_user("customer", account=account) for _ in range(5)]
+    with app.app_context():
+        add_usage(account, users[:4], days_back(AS_OF, 27, 0))
+        add_usage(account, users, days_back(AS_OF, 55, 28))
+        add_answer(account, "a@x.test", 10, AS_OF - timedelta(days=10))
+        add_answer(account, "b@x.test", 3, AS_OF - timedelta(days=100))
+    return account
+
+
+def expected_score() -> float:
+    """By hand: utilisation 4/10 = 40% → 50; user-days 112 vs 140 = −20% → 30; usage 0.6·50+0.4·30 = 42.
+    NPS: 1 promoter, 1 detractor of 2 → 0 → sentiment 50. Weights 30 and 15 → 42·2/3 + 50·1/3 = 44.67."""
+    return round(42 * 30 / 45 + 50 * 15 / 45, 1)
+
+
+def test_recompute_matches_the_hand_computation(app, scored_account):
+    """The stored score, band and components are those computed by hand."""
+    with app.app_context():
+        summary = recompute(AS_OF)
+        Session.commit()
+        row = Session.scalar(select(HealthScore).where(HealthScore.account_id == scored_account.id))
+    assert summary["accounts"] == 1
+    assert row.as_of == AS_OF and row.score == expected_score() and row.band == "yellow"
+    components = {c["name"]: c for c in json.loads(row.components_json)}
+    assert set(components) == {"usage", "sentiment"}
+    assert components["usage"]["score"] == 42.0 and components["sentiment"]["score"] == 50.0
+    assert abs(sum(c["contribution"] for c in components.values()) - row.score) <= 0.5
+
+
+def test_recompute_twice_the_same_day_keeps_one_row(app, scored_account):
+    """Running recompute again for a day replaces that day's row."""
+    with app.app_context():
+        recompute(AS_OF)
+        recompute(AS_OF)
+        Session.commit()
+        rows = Session.scalars(select(HealthScore)).all()
+    assert len(rows) == 1
+
+
+def test_cli_recompute_stores_history(app, scored_account):
+    """`health recompute --as-of` stores the score of that day."""
+    result = app.test_cli_runner().invoke(args=["health", "recompute", "--as-of", AS_OF.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "Health of 1 accounts computed for 2026-06-30" in result.output
+    with app.app_context():
+        assert Session.scalar(select(HealthScore.score)) == expected_score()
+
+
+def test_cli_recompute_refuses_a_bad_date(app, scored_account):
+    """A malformed date: exit 1, one line, nothing stored."""
+    result = app.test_cli_runner().invoke(args=["health", "recompute", "--as-of", "30/06/2026"])
+    assert result.exit_code == 1
+    assert "YYYY-MM-DD" in result.output and len(result.output.strip().splitlines()) == 1
+    with app.app_context():
+        assert Session.scalars(select(HealthScore)).all() == []
+
+
+def test_api_health_gives_the_stored_score(app, scored_account, api, create_user):
+    """The API answers the latest stored score with its components; contributions add up."""
+    with app.app_context():
+        recompute(AS_OF)
+        Session.commit()
+    customer = create_user("customer", account=scored_account)
+    body = api(customer).get(f"/api/v1/accounts/{scored_account.external_id}/health").get_json()
+    assert body["score"] == expected_score() and body["band"] == "yellow" and body["as_of"] == "2026-06-30"
+    assert {c["name"] for c in body["components"]} == {"usage", "sentiment"}
+    assert all(set(c) == {"name", "weight", "score", "contribution", "explanation"} for c in body["components"])
+    assert abs(sum(c["contribution"] for c in body["components"]) - body["score"]) <= 0.5
+
+
+def test_api_health_computes_now_when_nothing_is_stored(app, world, api):
+    """Without history the API computes today's score: no usage at all scores 0, red."""
+    body = api(world["csm_a"]).get("/api/v1/accounts/ALPHA/health").get_json()
+    assert body["band"] == "red" and body["score"] == 0
+    assert body["components"][0]["name"] == "usage"
+    assert "0 of 20 licensed seats" in body["components"][0]["explanation"]
+
+
+def test_api_health_hides_other_accounts(app, world, api):
+    """A CSM's token on another CSM's account gets 404, like an unknown account."""
+    assert api(world["csm_a"]).get("/api/v1/accounts/BETA/health").status_code == 404
+    assert api(world["csm_a"]).get("/api/v1/accounts/NOPE/health").status_code == 404
+
+
+def test_openapi_describes_the_health_route(app, client):
+    """The OpenAPI document lists the health route."""
+    assert "/api/v1/accounts/{ext}/health" in client.get("/api/v1/openapi.json").get_json()["paths"]
