@@ -27,6 +27,7 @@ BLUEPRINTS = (
     "surveys.views:bp",
     "surveys.maturity_views:bp",
     "knowledge.views:bp",
+    "portal.playbooks.views:bp",
 )
 
 

@@ -27,6 +27,7 @@ DEMO_STEPS = (
     "surveys.maturity_demo:seed_maturity",
     "analytics.plan_demo:seed_plans",
     "analytics.health_demo:seed_health",
+    "analytics.playbook_demo:seed_playbooks",
 )
 
 COMPANY_WORDS = (

@@ -18,6 +18,7 @@ PROVIDER_MODULES = (
     "surveys.nps_card",
     "surveys.maturity_card",
     "knowledge.recommend_card",
+    "analytics.playbook_card",
 )
 
 

@@ -1,0 +1,1 @@
+"""Models of segments, playbooks and their sends (being built)."""

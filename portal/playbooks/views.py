@@ -1,0 +1,4 @@
+"""Pages of segments and playbooks (being built)."""
+from flask import Blueprint
+
+bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
