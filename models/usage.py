@@ -97,6 +97,7 @@ class KeyFeature(Base):
     name: Mapped[str] = mapped_column(String(200))  # display name
     description: Mapped[str] = mapped_column(Text, default="")  # why it matters
     maturity_level: Mapped[Optional[int]] = mapped_column(Integer)  # maturity level it signals (1..5)
+    article_slug: Mapped[Optional[str]] = mapped_column(String(200))  # knowledge article that helps adopt it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # row creation
 
 

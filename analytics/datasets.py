@@ -1,0 +1,133 @@
+"""Usage figures as plain data, read from the daily rollups only (never from raw events)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Integer, case, cast, func, literal, select
+
+from models.db import Session, is_postgres
+from models.usage import KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
+
+WEEK_EPOCH = date(1970, 1, 5)  # a Monday: weeks are counted from here
+
+
+def usage_days(account_id: int, start: date, end: date) -> list[dict]:
+    """One entry per UTC day from start to end (zeros included): active users, logins, events, reports run."""
+    rows = {
+        row.day: row
+        for row in Session.execute(
+            select(UsageAccountDay.day, UsageAccountDay.active_users, UsageAccountDay.logins,
+                   UsageAccountDay.events, UsageAccountDay.reports_run)
+            .where(UsageAccountDay.account_id == account_id, UsageAccountDay.day.between(start, end))
+        )
+    }
+    days = []
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
+        row = rows.get(day)
+        days.append({
+            "date": day,
+            "active_users": row.active_users if row else 0,
+            "logins": row.logins if row else 0,
+            "events": row.events if row else 0,
+            "reports_run": row.reports_run if row else 0,
+        })
+    return days
+
+
+def feature_usage(account_id: int, start: date, end: date) -> list[dict]:
+    """Per feature over the period: distinct users and feature_used events, most used first."""
+    users = func.count(func.distinct(UsageUserFeatureDay.user_id))
+    events = func.sum(UsageUserFeatureDay.events)
+    rows = Session.execute(
+        select(UsageUserFeatureDay.feature, users.label("users"), events.label("events"))
+        .where(UsageUserFeatureDay.account_id == account_id, UsageUserFeatureDay.day.between(start, end))
+        .group_by(UsageUserFeatureDay.feature)
+        .order_by(events.desc(), UsageUserFeatureDay.feature)
+    )
+    return [{"feature": row.feature, "users": int(row.users), "events": int(row.events or 0)} for row in rows]
+
+
+def active_users_between(account_id: int, start: date, end: date) -> int:
+    """Distinct users with any event from start to end."""
+    return Session.scalar(
+        select(func.count(func.distinct(UsageUserDay.user_id)))
+        .where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(start, end))
+    ) or 0
+
+
+def headline_figures(account_id: int, end: date, window: int = 28) -> dict:
+    """Active users, logins and reports run in the `window` days to `end` and in the window before."""
+    current_start = end - timedelta(days=window - 1)
+    previous_start = current_start - timedelta(days=window)
+    in_current = UsageUserDay.day >= current_start
+    row = Session.execute(
+        select(
+            func.count(func.distinct(case((in_current, UsageUserDay.user_id)))).label("active_now"),
+            func.count(func.distinct(case((~in_current, UsageUserDay.user_id)))).label("active_before"),
+            func.coalesce(func.sum(case((in_current, UsageUserDay.logins), else_=0)), 0).label("logins_now"),
+            func.coalesce(func.sum(case((~in_current, UsageUserDay.logins), else_=0)), 0).label("logins_before"),
+            func.coalesce(func.sum(case((in_current, UsageUserDay.reports_run), else_=0)), 0).label("reports_now"),
+            func.coalesce(func.sum(case((~in_current, UsageUserDay.reports_run), else_=0)), 0).label("reports_before"),
+        ).where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(previous_start, end))
+    ).one()
+    return {
+        "window_days": window,
+        "current": (current_start, end),
+        "previous": (previous_start, current_start - timedelta(days=1)),
+        "active_users": (int(row.active_now), int(row.active_before)),
+        "logins": (int(row.logins_now), int(row.logins_before)),
+        "reports_run": (int(row.reports_now), int(row.reports_before)),
+    }
+
+
+def _week_index(column):
+    """Whole weeks since WEEK_EPOCH, in SQL, for a date column."""
+    if is_postgres(Session):
+        return (column - literal(WEEK_EPOCH)) // 7
+    return cast((func.julianday(column) - func.julianday(WEEK_EPOCH.isoformat())) / 7, Integer)
+
+
+def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
+    """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
+    first_monday = start - timedelta(days=start.weekday())
+    week = _week_index(UsageUserDay.day).label("week")
+    counted = dict(Session.execute(
+        select(week, func.count(func.distinct(UsageUserDay.user_id)))
+        .where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(first_monday, end))
+        .group_by(week)
+    ).all())
+    weeks = []
+    monday = first_monday
+    while monday <= end:
+        index = (monday - WEEK_EPOCH).days // 7
+        weeks.append({"week_start": monday, "active_users": int(counted.get(index, 0)),
+                      "complete": monday + timedelta(days=6) <= end})
+        monday += timedelta(days=7)
+    return weeks
+
+
+def key_feature_adoption(account_id: int, start: date, end: date) -> list[dict]:
+    """Every key feature with its distinct users and events in the period (0 when not used yet)."""
+    used = {row["feature"]: row for row in feature_usage(account_id, start, end)}
+    features = Session.scalars(select(KeyFeature).order_by(KeyFeature.maturity_level.is_(None),
+                                                          KeyFeature.maturity_level, KeyFeature.name)).all()
+    return [
+        {
+            "feature": feature.feature,
+            "name": feature.name,
+            "description": feature.description,
+            "maturity_level": feature.maturity_level,
+            "article_slug": feature.article_slug,
+            "users": used.get(feature.feature, {}).get("users", 0),
+            "events": used.get(feature.feature, {}).get("events", 0),
+        }
+        for feature in features
+    ]
+
+
+def key_features_signature() -> tuple:
+    """What the key-feature list looks like now (part of chart cache keys)."""
+    return tuple(Session.execute(
+        select(KeyFeature.id, KeyFeature.feature, KeyFeature.name, KeyFeature.maturity_level).order_by(KeyFeature.id)
+    ).all())

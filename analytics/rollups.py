@@ -1,0 +1,165 @@
+"""Storing raw events and keeping the daily rollups in step, set-based, on SQLite and PostgreSQL.
+
+Rows go into a per-connection staging table (COPY on PostgreSQL), then one
+INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING moves the new ones into
+usage_event and the rows it returned into usage_fresh. The rollups are upserted
+from usage_fresh, and the touched account-days and feature-days are recomputed
+from the per-user rows, so a distinct-user count is never added up twice.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, bindparam, insert, select, text, update
+
+from models.accounts import Account
+from models.db import Session, is_postgres, utcnow
+
+_scratch = MetaData()
+
+# Per-connection temporary tables; not part of the schema the migrations build.
+staging = Table(
+    "usage_staging", _scratch,
+    Column("seq", Integer),  # position in the batch: the first of two equal ids wins
+    Column("account_id", Integer),
+    Column("client_id", String(200)),
+    Column("user_id", Integer),
+    Column("type", String(20)),
+    Column("feature", String(200)),
+    Column("ts", DateTime(timezone=True)),
+)
+fresh = Table(
+    "usage_fresh", _scratch,
+    Column("account_id", Integer),
+    Column("user_id", Integer),
+    Column("type", String(20)),
+    Column("feature", String(200)),
+    Column("day", Date),
+)
+
+_PG_SCRATCH = (
+    "CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq integer, account_id integer, client_id varchar(200), "
+    "user_id integer, type varchar(20), feature varchar(200), ts timestamptz) ON COMMIT DELETE ROWS",
+    "CREATE TEMP TABLE IF NOT EXISTS usage_fresh (account_id integer, user_id integer, type varchar(20), "
+    "feature varchar(200), day date) ON COMMIT DELETE ROWS",
+    "TRUNCATE usage_staging, usage_fresh",
+)
+_SQLITE_SCRATCH = (
+    "CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq INTEGER, account_id INTEGER, client_id VARCHAR(200), "
+    "user_id INTEGER, type VARCHAR(20), feature VARCHAR(200), ts DATETIME)",
+    "CREATE TEMP TABLE IF NOT EXISTS usage_fresh (account_id INTEGER, user_id INTEGER, type VARCHAR(20), "
+    "feature VARCHAR(200), day DATE)",
+    "DELETE FROM usage_staging",
+    "DELETE FROM usage_fresh",
+)
+
+_PG_MOVE = """
+WITH ins AS (
+    INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
+    SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_staging ORDER BY seq
+    ON CONFLICT (account_id, client_id) DO NOTHING
+    RETURNING account_id, user_id, type, feature, ts
+)
+INSERT INTO usage_fresh (account_id, user_id, type, feature, day)
+SELECT account_id, user_id, type, feature, (ts AT TIME ZONE 'UTC')::date FROM ins
+"""
+_SQLITE_MOVE = """
+INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
+SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_staging WHERE 1 = 1 ORDER BY seq
+ON CONFLICT (account_id, client_id) DO NOTHING
+RETURNING account_id, user_id, type, feature, substr(ts, 1, 10)
+"""
+
+# "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
+_ROLLUP_STATEMENTS = (
+    """
+    INSERT INTO usage_user_day (account_id, user_id, day, events, logins, page_views, feature_events, reports_run)
+    SELECT account_id, user_id, day, COUNT(*),
+           SUM(CASE WHEN type = 'login' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN type = 'page_view' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN type = 'feature_used' THEN 1 ELSE 0 END),
+           SUM(CASE WHEN type = 'report_run' THEN 1 ELSE 0 END)
+    FROM usage_fresh WHERE 1 = 1
+    GROUP BY account_id, user_id, day
+    ON CONFLICT (account_id, user_id, day) DO UPDATE SET
+        events = usage_user_day.events + excluded.events,
+        logins = usage_user_day.logins + excluded.logins,
+        page_views = usage_user_day.page_views + excluded.page_views,
+        feature_events = usage_user_day.feature_events + excluded.feature_events,
+        reports_run = usage_user_day.reports_run + excluded.reports_run
+    """,
+    """
+    INSERT INTO usage_user_feature_day (account_id, user_id, feature, day, events)
+    SELECT account_id, user_id, feature, day, COUNT(*)
+    FROM usage_fresh WHERE type = 'feature_used'
+    GROUP BY account_id, user_id, feature, day
+    ON CONFLICT (account_id, user_id, feature, day) DO UPDATE SET
+        events = usage_user_feature_day.events + excluded.events
+    """,
+    """
+    INSERT INTO usage_feature_day (account_id, day, feature, users, events)
+    SELECT u.account_id, u.day, u.feature, COUNT(*), SUM(u.events)
+    FROM usage_user_feature_day u
+    JOIN (SELECT DISTINCT account_id, day, feature FROM usage_fresh WHERE type = 'feature_used') touched
+      ON touched.account_id = u.account_id AND touched.day = u.day AND touched.feature = u.feature
+    WHERE 1 = 1
+    GROUP BY u.account_id, u.day, u.feature
+    ON CONFLICT (account_id, day, feature) DO UPDATE SET users = excluded.users, events = excluded.events
+    """,
+    """
+    INSERT INTO usage_account_day (account_id, day, active_users, logins, events, reports_run)
+    SELECT u.account_id, u.day, COUNT(*), SUM(u.logins), SUM(u.events), SUM(u.reports_run)
+    FROM usage_user_day u
+    JOIN (SELECT DISTINCT account_id, day FROM usage_fresh) touched
+      ON touched.account_id = u.account_id AND touched.day = u.day
+    WHERE 1 = 1
+    GROUP BY u.account_id, u.day
+    ON CONFLICT (account_id, day) DO UPDATE SET
+        active_users = excluded.active_users, logins = excluded.logins,
+        events = excluded.events, reports_run = excluded.reports_run
+    """,
+)
+
+
+def _prepare_scratch(postgres: bool) -> None:
+    for statement in _PG_SCRATCH if postgres else _SQLITE_SCRATCH:
+        Session.execute(text(statement))
+
+
+def _stage(rows: list[tuple], postgres: bool) -> None:
+    """Load (seq, account_id, client_id, user_id, type, feature, ts) rows into the staging table."""
+    if postgres:
+        cursor = Session.connection().connection.driver_connection.cursor()
+        with cursor.copy("COPY usage_staging (seq, account_id, client_id, user_id, type, feature, ts) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.close()
+        return
+    names = ("seq", "account_id", "client_id", "user_id", "type", "feature", "ts")
+    Session.execute(insert(staging), [dict(zip(names, row)) for row in rows])
+
+
+def store_rows(rows: list[tuple]) -> int:
+    """Store validated (seq, account_id, client_id, user_id, type, feature, ts) rows; return how many were new."""
+    if not rows:
+        return 0
+    postgres = is_postgres(Session)
+    _prepare_scratch(postgres)
+    _stage(rows, postgres)
+    now = bindparam("now", utcnow(), type_=DateTime(timezone=True))
+    if postgres:
+        Session.execute(text(_PG_MOVE).bindparams(now))
+    else:
+        inserted = Session.execute(text(_SQLITE_MOVE).bindparams(now)).all()
+        if inserted:
+            names = ("account_id", "user_id", "type", "feature", "day")
+            Session.execute(text("INSERT INTO usage_fresh (account_id, user_id, type, feature, day) "
+                                 "VALUES (:account_id, :user_id, :type, :feature, :day)"),
+                            [dict(zip(names, row)) for row in inserted])
+    accepted = Session.scalar(text("SELECT COUNT(*) FROM usage_fresh")) or 0
+    if accepted:
+        for statement in _ROLLUP_STATEMENTS:
+            Session.execute(text(statement))
+        touched_accounts = select(fresh.c.account_id).distinct()
+        Session.execute(
+            update(Account.__table__).where(Account.__table__.c.id.in_(touched_accounts)).values(data_changed_at=utcnow())
+        )
+    return accepted
