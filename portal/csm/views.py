@@ -1,16 +1,158 @@
-"""The CSM portfolio."""
-from flask import Blueprint, render_template
-from flask_login import current_user
+"""The CSM portfolio: health distribution, tails, warnings, renewals, vendor metrics, accounts; health settings."""
+from __future__ import annotations
 
-from models.db import Session
-from portal.access import staff_required, visible_accounts
+import json
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from analytics.health_recompute import health_bands, health_weights
+from analytics.portfolio import DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, sort_rows, vendor_metrics
+from analytics.warnings import KIND_TITLES, figures_of
+from models.accounts import Account, User
+from models.db import Session, utcnow
+from models.health import HealthWarning
+from portal.access import admin_required, staff_required, visible_accounts, visible_accounts_clause
+from portal.charts import chart_response, figure_json
+from portal.csm.forms import HealthSettingsForm, WarningActionForm
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
+
+
+def _accounts_in_view() -> tuple[list[Account], int | None]:
+    """The accounts the user may see, narrowed to one CSM when an admin filters by CSM."""
+    query = visible_accounts(current_user).order_by(Account.name)
+    csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else None
+    if csm_id:
+        query = query.where(Account.csm_id == csm_id)
+    return list(Session.scalars(query)), csm_id
 
 
 @bp.get("/")
 @staff_required
 def portfolio():
-    """The accounts this CSM looks after (all, for an admin)."""
-    accounts = Session.scalars(visible_accounts(current_user).order_by("name")).all()
-    return render_template("csm/portfolio.html", accounts=accounts)
+    """The accounts this CSM looks after (all, for an admin), and what needs attention."""
+    today = utcnow().date()
+    accounts, csm_id = _accounts_in_view()
+    from portal.settings import get_setting
+
+    metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)))
+    active = [a for a in accounts if a.status == "active"]
+    rows = account_rows(active, today)
+    scored = [r for r in rows if r.score is not None]
+    at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.5], key=lambda r: r.score)[:8]
+    advocates = sorted([r for r in scored if r.band == "green" and (r.nps is None or r.nps >= 50)],
+                       key=lambda r: (-(r.nps or 0), -r.score))[:8]
+    renewals = sorted([r for r in rows if r.account.renewal_date and today <= r.account.renewal_date <= today + timedelta(days=90)],
+                      key=lambda r: r.account.renewal_date)
+    band_filter, tier_filter = request.args.get("band", ""), request.args.get("tier", "")
+    table = [r for r in rows if (not band_filter or r.band == band_filter) and (not tier_filter or r.tier == tier_filter)]
+    sort, direction = request.args.get("sort", "health"), request.args.get("dir", "asc")
+    table = sort_rows(table, sort, direction == "desc")
+    ids = [a.id for a in accounts]
+    warnings = Session.execute(
+        select(HealthWarning, Account).join(Account, Account.id == HealthWarning.account_id)
+        .where(HealthWarning.account_id.in_(ids), HealthWarning.resolved_at.is_(None))
+        .order_by(HealthWarning.raised_at.desc(), HealthWarning.id.desc())
+    ).all() if ids else []
+    from analytics.forecast import red_risk
+
+    chain, _ = red_risk(today)
+    csms = list(Session.scalars(select(User).where(User.role == "csm").order_by(User.name))) if current_user.role == "admin" else []
+    return render_template(
+        "csm/portfolio.html", accounts=accounts, rows=table, at_risk=at_risk, advocates=advocates, renewals=renewals,
+        warnings=warnings, metrics=metrics, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
+        tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
+        action_form=WarningActionForm(), today=today,
+    )
+
+
+@bp.get("/charts/distribution.json")
+@staff_required
+def distribution_chart():
+    """Health distribution of the accounts in view, now against 90 days ago."""
+    from analytics.health_charts import distribution_chart as build, empty
+    from analytics.health_recompute import score_on
+
+    today = utcnow().date()
+    accounts, _ = _accounts_in_view()
+    ids = [a.id for a in accounts if a.status == "active"]
+    now = score_on(ids, today) if ids else {}
+    before = score_on(ids, today - timedelta(days=90)) if ids else {}
+    if not now:
+        return empty("No health scores yet: run `health recompute` or wait for the nightly run.")
+    return chart_response(figure_json(build(histogram([r.score for r in now.values()]),
+                                            histogram([r.score for r in before.values()]))))
+
+
+def _warning_or_404(warning_id: int) -> HealthWarning:
+    """A warning of an account the user may see; 404 otherwise."""
+    warning = Session.scalar(
+        select(HealthWarning).join(Account, Account.id == HealthWarning.account_id)
+        .where(HealthWarning.id == warning_id, visible_accounts_clause(current_user))
+    )
+    if warning is None:
+        abort(404, "No such warning.")
+    return warning
+
+
+@bp.post("/warnings/<int:warning_id>/acknowledge")
+@staff_required
+def acknowledge(warning_id: int):
+    """Mark a warning as seen."""
+    warning = _warning_or_404(warning_id)
+    if not WarningActionForm().validate_on_submit():
+        abort(400)
+    if warning.acknowledged_at is None:
+        warning.acknowledged_at, warning.acknowledged_by_id = utcnow(), current_user.id
+    Session.commit()
+    flash("Warning acknowledged.", "success")
+    return redirect(url_for("csm.portfolio", _anchor="warnings"))
+
+
+@bp.post("/warnings/<int:warning_id>/resolve")
+@staff_required
+def resolve(warning_id: int):
+    """Mark a warning as dealt with; it leaves the list."""
+    warning = _warning_or_404(warning_id)
+    if not WarningActionForm().validate_on_submit():
+        abort(400)
+    now = utcnow()
+    if warning.acknowledged_at is None:
+        warning.acknowledged_at, warning.acknowledged_by_id = now, current_user.id
+    if warning.resolved_at is None:
+        warning.resolved_at, warning.resolved_by_id = now, current_user.id
+    Session.commit()
+    flash("Warning resolved.", "success")
+    return redirect(url_for("csm.portfolio", _anchor="warnings"))
+
+
+@bp.route("/settings/health", methods=["GET", "POST"])
+@admin_required
+def health_settings():
+    """Weights and band thresholds of the health score, with a preview of band changes."""
+    from analytics.scoring import validate_bands, validate_weights
+    from portal.settings import set_setting
+
+    weights, bands = health_weights(), health_bands()
+    form = HealthSettingsForm(data={**{f"weight_{k}": v for k, v in weights.items()}, **bands})
+    preview = None
+    problems: list[str] = []
+    if form.validate_on_submit():
+        new_weights, new_bands = form.weights(), form.bands()
+        problems = validate_weights(new_weights) + validate_bands(new_bands)
+        if not problems:
+            preview = band_changes(new_weights, new_bands)
+            if form.save.data:
+                set_setting("health.weights", new_weights)
+                set_setting("health.bands", new_bands)
+                Session.commit()
+                flash(f"Health settings saved; {preview['changed']} accounts change band from the next recompute.", "success")
+                return redirect(url_for("csm.health_settings"))
+    elif request.method == "POST":
+        problems = ["Please correct the fields marked below."]
+    status = 422 if problems else 200
+    return render_template("csm/health_settings.html", form=form, preview=preview, problems=problems,
+                           weights=weights, bands=bands, json=json), status

@@ -3,4 +3,8 @@ from tests.isolation import Route
 
 ROUTES = {
     "api_health.account_health": Route("api_account"),
+    "csm.distribution_chart": Route("staff"),
+    "csm.acknowledge": Route("staff"),
+    "csm.resolve": Route("staff"),
+    "csm.health_settings": Route("admin"),
 }
