@@ -1,0 +1,79 @@
+"""Charts of the maturity self-assessment, built from plain data (no database, no Flask)."""
+from __future__ import annotations
+
+from datetime import date
+
+from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, LegendItem
+from bokeh.plotting import figure
+
+# Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+
+
+def _level_axis_label(level_names: dict[int, str]) -> str:
+    return "Level (" + ", ".join(f"{n} = {name}" for n, name in sorted(level_names.items())) + ")"
+
+
+def comparison_figure(dimensions: list[str], latest: dict[str, int], previous: dict[str, int] | None,
+                      level_names: dict[int, str], latest_label: str, previous_label: str | None):
+    """Horizontal bars: each dimension's level in the latest assessment beside the previous one."""
+    series = [(latest_label, latest, OKABE_ITO[0])]
+    if previous:
+        series.append((previous_label or "Previous", previous, OKABE_ITO[1]))
+    factors = [(dimension, label) for dimension in reversed(dimensions) for label, _, _ in reversed(series)]
+    rows = {"factor": [], "level": [], "level_name": [], "dimension": [], "assessment": [], "colour": []}
+    for dimension, label in factors:
+        values, colour = next((values, colour) for name, values, colour in series if name == label)
+        level = values.get(dimension)
+        if level is None:
+            continue
+        rows["factor"].append((dimension, label))
+        rows["level"].append(level)
+        rows["level_name"].append(level_names.get(level, str(level)))
+        rows["dimension"].append(dimension)
+        rows["assessment"].append(label)
+        rows["colour"].append(colour)
+    source = ColumnDataSource(rows)
+    plot = figure(y_range=FactorRange(*factors), x_range=(0, max(level_names) + 0.2), height=80 + 60 * len(dimensions),
+                  title="Level per dimension: latest assessment against the previous one",
+                  sizing_mode="stretch_width", toolbar_location=None, tools="")
+    renderer = plot.hbar(y="factor", right="level", height=0.8, source=source, fill_color="colour", line_color="colour")
+    plot.add_tools(HoverTool(renderers=[renderer], tooltips=[
+        ("Dimension", "@dimension"), ("Assessment", "@assessment"), ("Level", "@level (@level_name)")]))
+    legend_items = [LegendItem(label=label, renderers=[renderer],
+                               index=rows["assessment"].index(label)) for label, _, _ in series if label in rows["assessment"]]
+    plot.add_layout(Legend(items=legend_items, location="bottom_right"))
+    plot.xaxis.axis_label = _level_axis_label(level_names)
+    plot.yaxis.axis_label = "Dimension"
+    plot.xaxis.ticker = list(range(0, max(level_names) + 1))
+    plot.ygrid.grid_line_color = None
+    return plot
+
+
+def history_figure(dates: list[date], levels: dict[str, list[int | None]], level_names: dict[int, str]):
+    """One line per dimension: its level at each assessment over time."""
+    plot = figure(x_axis_type="datetime", y_range=(0.5, max(level_names) + 0.5), height=340,
+                  title="Level per dimension at each assessment", sizing_mode="stretch_width",
+                  toolbar_location=None, tools="")
+    items = []
+    renderers = []
+    for index, (dimension, values) in enumerate(levels.items()):
+        points = [(day, value) for day, value in zip(dates, values) if value is not None]
+        source = ColumnDataSource({
+            "date": [day for day, _ in points], "level": [value for _, value in points],
+            "label": [day.isoformat() for day, _ in points], "dimension": [dimension] * len(points),
+            "level_name": [level_names.get(value, str(value)) for _, value in points],
+        })
+        colour = OKABE_ITO[index % len(OKABE_ITO)]
+        line = plot.line("date", "level", source=source, line_color=colour, line_width=2)
+        marker = plot.scatter("date", "level", source=source, size=8, fill_color=colour, line_color=colour,
+                              marker=("circle", "square", "triangle", "diamond", "inverted_triangle")[index % 5])
+        renderers.append(marker)
+        items.append(LegendItem(label=dimension, renderers=[line, marker]))
+    plot.add_tools(HoverTool(renderers=renderers, tooltips=[
+        ("Dimension", "@dimension"), ("Assessed on", "@label"), ("Level", "@level (@level_name)")]))
+    plot.add_layout(Legend(items=items, orientation="horizontal", ncols=3), "below")
+    plot.xaxis.axis_label = "Assessment date (UTC)"
+    plot.yaxis.axis_label = _level_axis_label(level_names)
+    plot.yaxis.ticker = list(range(1, max(level_names) + 1))
+    return plot
