@@ -1,0 +1,176 @@
+"""Full-text search over articles behind one interface: SQLite FTS5 or PostgreSQL tsvector.
+
+The user's text never reaches MATCH or to_tsquery as typed: it is cut into words of
+letters and digits, and the query is built from those words only, so FTS operators,
+quotes and punctuation are plain characters to us and cannot cause a syntax error.
+Both backends stem English words (porter / english), rank (bm25 / ts_rank), match the
+last word as a prefix while typing and highlight snippets. When nothing matches, the
+words are corrected against the vocabulary of titles and tags (a cheap typo fallback).
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from sqlalchemy import bindparam, func, select, text
+
+from models.db import Session
+from models.knowledge import Article
+
+MAX_TERMS = 10  # words of a query that are used
+MAX_TERM_LENGTH = 40  # longer "words" are cut
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, turned into <mark> after escaping
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Words too common to say two articles are alike.
+STOPWORDS = frozenset(
+    "a an and are as at be by can do does for from how i in is it my of on or our the this to up use using "
+    "what when where which who why with you your".split()
+)
+
+
+@dataclass
+class SearchHit:
+    """One article found, with a highlighted snippet (safe HTML)."""
+
+    id: int
+    slug: str
+    title: str
+    status: str
+    snippet: Markup
+
+
+@dataclass
+class SearchOutcome:
+    """The hits of a search, and the corrected words when the typo fallback was used."""
+
+    hits: list[SearchHit] = field(default_factory=list)
+    corrected: str | None = None
+
+
+def query_terms(query: str | None) -> list[str]:
+    """The words of a query, lower-case, letters and digits only."""
+    words = _WORD.findall((query or "").lower())
+    return [word[:MAX_TERM_LENGTH] for word in words][:MAX_TERMS]
+
+
+def normalize_query(query: str | None) -> str:
+    """The query as lower-case words separated by one space (groups the same search)."""
+    return " ".join(query_terms(query))[:200]
+
+
+def highlight(snippet: str) -> Markup:
+    """Escape a snippet and turn the backend's match markers into <mark> elements."""
+    escaped = html.escape(snippet or "", quote=False)
+    return Markup(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def _fts5_query(terms: list[str], prefix: bool, any_term: bool) -> str:
+    parts = [f'"{term}"' for term in terms]
+    if prefix and len(terms[-1]) >= 2:
+        parts[-1] += "*"
+    return (" OR " if any_term else " ").join(parts)
+
+
+def _tsquery(terms: list[str], prefix: bool, any_term: bool) -> str:
+    parts = list(terms)
+    if prefix and len(terms[-1]) >= 2:
+        parts[-1] += ":*"
+    return (" | " if any_term else " & ").join(parts)
+
+
+def _search_sqlite(terms, statuses, limit, prefix, any_term, exclude_id):
+    sql = text(
+        "SELECT a.id, a.slug, a.title, a.status, "
+        "snippet(kb_article_fts, 2, :mark_start, :mark_end, '…', 24) AS snippet "
+        "FROM kb_article_fts JOIN kb_article a ON a.id = kb_article_fts.rowid "
+        "WHERE kb_article_fts MATCH :match AND a.status IN :statuses AND a.id != :exclude "
+        "ORDER BY bm25(kb_article_fts, 10.0, 4.0, 1.0) LIMIT :limit"
+    ).bindparams(bindparam("statuses", expanding=True))
+    return Session.execute(sql, {
+        "mark_start": MARK_START, "mark_end": MARK_END, "match": _fts5_query(terms, prefix, any_term),
+        "statuses": list(statuses), "exclude": exclude_id or -1, "limit": limit,
+    }).all()
+
+
+def _search_postgres(terms, statuses, limit, prefix, any_term, exclude_id):
+    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
+    sql = text(
+        "SELECT found.id, found.slug, found.title, found.status, "
+        "ts_headline('english', found.body_text, found.q, :options) AS snippet FROM ("
+        " SELECT a.id, a.slug, a.title, a.status, a.body_text, q, ts_rank(a.search_vector, q) AS rank"
+        " FROM kb_article a, to_tsquery('english', :tsquery) q"
+        " WHERE a.search_vector @@ q AND a.status IN :statuses AND a.id != :exclude"
+        " ORDER BY rank DESC, a.id LIMIT :limit) found ORDER BY found.rank DESC, found.id"
+    ).bindparams(bindparam("statuses", expanding=True))
+    return Session.execute(sql, {
+        "options": options, "tsquery": _tsquery(terms, prefix, any_term), "statuses": list(statuses),
+        "exclude": exclude_id or -1, "limit": limit,
+    }).all()
+
+
+def _run(terms, statuses, limit, prefix, any_term, exclude_id=None) -> list[SearchHit]:
+    if not terms:
+        return []
+    backend = _search_postgres if Session.get_bind().dialect.name == "postgresql" else _search_sqlite
+    rows = backend(terms, statuses, limit, prefix, any_term, exclude_id)
+    return [SearchHit(row.id, row.slug, row.title, row.status, highlight(row.snippet)) for row in rows]
+
+
+_vocabulary_cache: dict[tuple, list[str]] = {}
+
+
+def _vocabulary() -> list[str]:
+    """Words of titles and tags (cached until an article changes)."""
+    key_row = Session.execute(select(func.count(Article.id), func.max(Article.updated_at))).one()
+    key = (str(Session.get_bind().url), key_row[0], str(key_row[1]))
+    if key not in _vocabulary_cache:
+        words: set[str] = set()
+        for title, tags in Session.execute(select(Article.title, Article.tags_text)):
+            words.update(w for w in query_terms(f"{title} {tags}") if len(w) > 2)
+            if len(words) > 50_000:
+                break
+        _vocabulary_cache.clear()
+        _vocabulary_cache[key] = sorted(words)
+    return _vocabulary_cache[key]
+
+
+def _corrected(terms: list[str]) -> list[str] | None:
+    vocabulary = _vocabulary()
+    known = set(vocabulary)
+    corrected, changed = [], False
+    for term in terms:
+        if term in known or len(term) < 4:
+            corrected.append(term)
+            continue
+        close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75)
+        corrected.append(close[0] if close else term)
+        changed = changed or bool(close)
+    return corrected if changed else None
+
+
+def search(query: str | None, *, statuses=("published",), limit: int = 20, prefix: bool = True) -> SearchOutcome:
+    """Articles matching all words (then any word, then corrected words), best first."""
+    terms = query_terms(query)
+    if not terms:
+        return SearchOutcome()
+    hits = _run(terms, statuses, limit, prefix, any_term=False)
+    if not hits and len(terms) > 1:
+        hits = _run(terms, statuses, limit, prefix, any_term=True)
+    if hits:
+        return SearchOutcome(hits)
+    corrected = _corrected(terms)
+    if corrected:
+        hits = _run(corrected, statuses, limit, prefix=False, any_term=True)
+        if hits:
+            return SearchOutcome(hits, corrected=" ".join(corrected))
+    return SearchOutcome()
+
+
+def similar(text_to_match: str, *, statuses=("draft", "published", "archived"), limit: int = 5,
+            exclude_id: int | None = None) -> list[SearchHit]:
+    """Articles sharing the most words with a text (titles weigh most): the duplicates to check."""
+    terms = [t for t in query_terms(text_to_match) if len(t) > 1 and t not in STOPWORDS]
+    return _run(terms, statuses, limit, prefix=True, any_term=True, exclude_id=exclude_id)
