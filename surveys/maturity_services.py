@@ -96,6 +96,17 @@ def save_model(text: str, admin: User | None, *, drop_unknown_features: bool = F
     return model, is_new
 
 
+def default_document_for_editor() -> str:
+    """The default model's document, keeping only the links to key features that exist here."""
+    known = set(Session.scalars(select(KeyFeature.feature)))
+    spec = document.default_spec()
+    for dimension in spec.dimensions:
+        for behaviour in dimension.behaviours:
+            if behaviour.feature not in known:
+                behaviour.feature = None
+    return document.render(spec)
+
+
 def ensure_default_model() -> MaturityModel:
     """The current model, creating the default one when none exists yet."""
     return current_model() or save_model(document.default_document(), None, drop_unknown_features=True)[0]

@@ -18,7 +18,7 @@ from surveys import maturity_queries as queries
 from surveys import maturity_services as services
 from surveys.maturity import MIN_PEERS, RULE_TEXT
 from surveys.maturity_charts import comparison_figure, history_figure
-from surveys.maturity_document import default_document, render
+from surveys.maturity_document import render
 from surveys.maturity_forms import ModelDocumentForm, SubmitAssessmentForm, field_name, page_answers, page_form
 
 bp = Blueprint("assessment", __name__)
@@ -202,7 +202,7 @@ def admin_model():
     model = services.current_model()
     form = ModelDocumentForm()
     if not form.is_submitted():
-        form.document.data = render(services.spec_of(model)) if model else default_document()
+        form.document.data = render(services.spec_of(model)) if model else services.default_document_for_editor()
     error = None
     if form.validate_on_submit():
         try:
