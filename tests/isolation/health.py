@@ -8,3 +8,9 @@ ROUTES = {
     "csm.resolve": Route("staff"),
     "csm.health_settings": Route("admin"),
 }
+ROUTES.update({
+    "share.manage": Route("account"),
+    "share.revoke": Route("account"),
+    "share.review": Route("token_link"),
+    "share.chart": Route("token_link", {"name": "active_users"}),
+})
