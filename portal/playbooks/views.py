@@ -1,4 +1,242 @@
-"""Pages of segments and playbooks (being built)."""
-from flask import Blueprint
+"""Pages of segments, playbooks, their results, CSM tasks, cohorts, and the unsubscribe link."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from analytics.playbooks import PLACEHOLDERS, PlaybookError, read_unsubscribe_token, run_playbooks, unsubscribe
+from analytics.segments import KINDS, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
+from models.accounts import User
+from models.db import Session
+from portal.access import staff_required
+from portal.playbooks import queries, services
+from portal.playbooks.forms import RULES_HELP, ButtonForm, PlaybookForm, SegmentForm
+from portal.playbooks.results import HORIZONS, measure
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
+PREVIEW_LIMIT = 50
+EXAMPLE_RULES = json.dumps({"rules": [{"kind": "tier", "in": ["scalable"]},
+                                      {"kind": "days_to_renewal", "op": "<=", "days": 90}]}, indent=2)
+
+
+@bp.get("/")
+@staff_required
+def index():
+    """The user's playbooks and segments."""
+    return render_template("playbooks/index.html", playbooks=queries.playbooks_for(current_user),
+                           segments=queries.segments_for(current_user), button=ButtonForm())
+
+
+def _segment_page(form: SegmentForm, segment=None):
+    return render_template("playbooks/segment_form.html", form=form, segment=segment, kinds=KINDS,
+                           rules_help=RULES_HELP)
+
+
+@bp.route("/segments/new", methods=["GET", "POST"])
+@staff_required
+def segment_new():
+    """Define a segment, with a live preview of its members."""
+    form = SegmentForm()
+    if request.method == "GET":
+        form.rules.data = EXAMPLE_RULES
+    if form.validate_on_submit():
+        try:
+            segment = services.save_segment(None, name=form.name.data, rules_text=form.rules.data, owner=current_user)
+        except SegmentError as error:
+            form.rules.errors.append(str(error))
+        else:
+            Session.commit()
+            flash(f"Segment {segment.name} saved.", "success")
+            return redirect(url_for("playbooks.index"))
+    return _segment_page(form)
+
+
+@bp.route("/segments/<int:segment_id>", methods=["GET", "POST"])
+@staff_required
+def segment_edit(segment_id: int):
+    """Change a segment's name or rules."""
+    segment = queries.segment_or_404(segment_id, current_user)
+    form = SegmentForm()
+    if request.method == "GET":
+        form.name.data = segment.name
+        form.rules.data = json.dumps(json.loads(segment.rules_json), indent=2)
+    if form.validate_on_submit():
+        try:
+            services.save_segment(segment, name=form.name.data, rules_text=form.rules.data, owner=current_user)
+        except SegmentError as error:
+            form.rules.errors.append(str(error))
+        else:
+            Session.commit()
+            flash(f"Segment {segment.name} saved.", "success")
+            return redirect(url_for("playbooks.index"))
+    return _segment_page(form, segment)
+
+
+@bp.post("/segments/preview")
+@staff_required
+def segment_preview():
+    """JSON: the members the rules match among the user's accounts (count and the first names)."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("rules"), str):
+        return jsonify(error='Send {"rules": "<the rules as JSON text>"}.'), 400
+    try:
+        rules = parse_rules(payload["rules"])
+    except SegmentError as error:
+        return jsonify(error=str(error)), 422
+    scope = owner_scope(current_user)
+    found = members(rules, scope)
+    return jsonify(
+        count=len(found), total=scope_count(scope), rules=[describe_rule(r) for r in rules["rules"]],
+        members=[{"external_id": a.external_id, "name": a.name,
+                  "url": url_for("dashboard.overview", ext=a.external_id)} for a in found[:PREVIEW_LIMIT]],
+    )
+
+
+def _playbook_form(playbook=None) -> PlaybookForm:
+    form = PlaybookForm(obj=None)
+    form.segment.choices = [(s.id, s.name) for s in queries.segments_for(current_user)]
+    if request.method == "GET" and playbook is not None:
+        for name in ("name", "email_subject", "email_body", "task_text", "message_text", "promoted_feature"):
+            getattr(form, name).data = getattr(playbook, name)
+        form.segment.data = playbook.segment_id
+        form.confirm_all.data = playbook.confirmed_all
+    return form
+
+
+def _save_playbook(form: PlaybookForm, playbook=None):
+    segment = queries.segment_or_404(form.segment.data, current_user)
+    try:
+        saved = services.save_playbook(
+            playbook, name=form.name.data, segment=segment, email_subject=form.email_subject.data or "",
+            email_body=form.email_body.data or "", task_text=form.task_text.data or "",
+            message_text=form.message_text.data or "", promoted_feature=form.promoted_feature.data,
+            confirm_all=form.confirm_all.data, owner=current_user)
+    except (PlaybookError, SegmentError) as error:
+        Session.rollback()
+        flash(str(error), "danger")
+        return None
+    Session.commit()
+    flash(f"Playbook {saved.name} saved.", "success")
+    return redirect(url_for("playbooks.playbook_edit", playbook_id=saved.id))
+
+
+def _playbook_page(form, playbook=None):
+    return render_template("playbooks/playbook_form.html", form=form, playbook=playbook, placeholders=PLACEHOLDERS,
+                           button=ButtonForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@staff_required
+def playbook_new():
+    """Create a playbook on one of the user's segments (inactive until activated)."""
+    form = _playbook_form()
+    if not form.segment.choices:
+        flash("Define a segment first: a playbook acts on the accounts of a segment.", "info")
+        return redirect(url_for("playbooks.segment_new"))
+    if form.validate_on_submit():
+        answer = _save_playbook(form)
+        if answer is not None:
+            return answer
+    return _playbook_page(form)
+
+
+@bp.route("/<int:playbook_id>", methods=["GET", "POST"])
+@staff_required
+def playbook_edit(playbook_id: int):
+    """Change a playbook."""
+    playbook = queries.playbook_or_404(playbook_id, current_user)
+    form = _playbook_form(playbook)
+    if form.validate_on_submit():
+        answer = _save_playbook(form, playbook)
+        if answer is not None:
+            return answer
+    return _playbook_page(form, playbook)
+
+
+@bp.post("/<int:playbook_id>/activate")
+@staff_required
+def playbook_activate(playbook_id: int):
+    """Switch a playbook on or off."""
+    playbook = queries.playbook_or_404(playbook_id, current_user)
+    if ButtonForm().validate_on_submit():
+        playbook.is_active = not playbook.is_active
+        Session.commit()
+        flash(f"Playbook {playbook.name} is now {'active' if playbook.is_active else 'paused'}.", "success")
+    return redirect(url_for("playbooks.index"))
+
+
+@bp.post("/<int:playbook_id>/dry-run")
+@staff_required
+def playbook_dry_run(playbook_id: int):
+    """Who would get what if this playbook ran now; nothing is changed."""
+    playbook = queries.playbook_or_404(playbook_id, current_user)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    name = playbook.name
+    try:
+        report = run_playbooks(dry_run=True, playbook_ids=[playbook.id])
+    finally:
+        Session.rollback()
+    rows = [line.split(" | ") for line in report.lines]
+    return render_template("playbooks/dry_run.html", playbook_name=name, playbook_id=playbook_id, rows=rows,
+                           report=report)
+
+
+@bp.get("/<int:playbook_id>/results")
+@staff_required
+def playbook_results(playbook_id: int):
+    """Accounts reached against held-out accounts: contacted, articles opened, feature adopted, band moves."""
+    from portal.access import visible_accounts_clause
+
+    playbook = queries.playbook_or_404(playbook_id, current_user)
+    groups = measure(playbook, visible_accounts_clause(current_user))
+    return render_template("playbooks/results.html", playbook=playbook, groups=groups, horizons=HORIZONS)
+
+
+@bp.get("/tasks")
+@staff_required
+def tasks():
+    """Open and recently done CSM tasks on the user's accounts."""
+    return render_template("playbooks/tasks.html", open_tasks=queries.tasks_for(current_user, done=False),
+                           done_tasks=queries.tasks_for(current_user, done=True)[:50], button=ButtonForm())
+
+
+def _mark(task_id: int, done: bool):
+    task = queries.task_or_404(task_id, current_user)
+    if ButtonForm().validate_on_submit():
+        services.set_task_done(task, current_user, done)
+        Session.commit()
+        flash("Task marked done." if done else "Task opened again.", "success")
+    return redirect(url_for("playbooks.tasks"))
+
+
+@bp.post("/tasks/<int:task_id>/done")
+@staff_required
+def task_done(task_id: int):
+    """Mark a task done."""
+    return _mark(task_id, True)
+
+
+@bp.post("/tasks/<int:task_id>/undo")
+@staff_required
+def task_undo(task_id: int):
+    """Open a done task again."""
+    return _mark(task_id, False)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe_page(token: str):
+    """The unsubscribe link of playbook e-mails: a confirmation button, then no more such mail."""
+    found = read_unsubscribe_token(token)
+    person = Session.get(User, found[0]) if found else None
+    if person is None:
+        abort(404, "This unsubscribe link is not valid.")
+    form = ButtonForm()
+    done = False
+    if form.validate_on_submit():
+        unsubscribe(person.id)
+        Session.commit()
+        done = True
+    return render_template("playbooks/unsubscribe.html", form=form, done=done, email=person.email)

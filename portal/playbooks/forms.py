@@ -1,0 +1,35 @@
+"""Forms of the segment and playbook pages (values are validated again by the services)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+RULES_HELP = ('JSON: {"rules": [...]}; every rule must hold. Example: '
+              '{"rules": [{"kind": "tier", "in": ["scalable"]}, {"kind": "feature_unused", "feature": "reports", "days": 30}]}')
+
+
+class SegmentForm(FlaskForm):
+    """A segment: a name and its rules."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    rules = TextAreaField("Rules", validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 10, "spellcheck": "false"})
+
+
+class PlaybookForm(FlaskForm):
+    """A playbook: its segment and actions."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    segment = SelectField("Segment", coerce=int, choices=[], validate_choice=True)
+    email_subject = StringField("E-mail subject", validators=[Optional(), Length(max=200)],
+                                description="Leave empty to send no e-mail.")
+    email_body = TextAreaField("E-mail body (Markdown)", validators=[Optional(), Length(max=20000)], render_kw={"rows": 10})
+    task_text = TextAreaField("Task for the CSM", validators=[Optional(), Length(max=2000)], render_kw={"rows": 2},
+                              description="Leave empty for no task.")
+    message_text = TextAreaField("Message on the customer's dashboard", validators=[Optional(), Length(max=2000)],
+                                 render_kw={"rows": 2}, description="Leave empty for no message.")
+    promoted_feature = StringField("Promoted feature (key)", validators=[Optional(), Length(max=200)],
+                                   description="Results count the accounts that start using it.")
+    confirm_all = BooleanField("I confirm: mail every account of the segment even if it matches all my accounts")
+
+
+class ButtonForm(FlaskForm):
+    """An empty form: a POST button carrying only the CSRF token."""
