@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from surveys.services import MAX_COMMENT
 
-SCORE_CHOICES = [(n, str(n)) for n in range(11)]
+SCORE_CHOICES = [SelectChoice(n, str(n)) for n in range(11)]
 
 
 class ScoreField(RadioField):
@@ -52,10 +53,10 @@ class CampaignForm(FlaskForm):
 
     name = StringField("Name", validators=[InputRequired("Give the campaign a name."), Length(max=200)])
     question = TextAreaField("Question", validators=[Optional(), Length(max=500)])
-    audience = SelectField("Who is asked", choices=[("all", "All accounts"), ("tier", "One tier"),
-                                                    ("accounts", "Chosen accounts")])
-    tier = SelectField("Tier (when asking one tier)", choices=[("top", "Top"), ("leveraged", "Leveraged"),
-                                                               ("scalable", "Scalable")])
+    audience = SelectField("Who is asked", choices=[SelectChoice("all", "All accounts"), SelectChoice("tier", "One tier"),
+                                                    SelectChoice("accounts", "Chosen accounts")])
+    tier = SelectField("Tier (when asking one tier)", choices=[SelectChoice("top", "Top"), SelectChoice("leveraged", "Leveraged"),
+                                                               SelectChoice("scalable", "Scalable")])
     accounts = SelectMultipleField("Accounts (when asking chosen accounts)", coerce=int, validate_choice=True)
     every_days = IntegerField("Repeat every N days (empty: send once)", validators=[
         Optional(), NumberRange(min=1, max=3650, message="Repeat every 1 to 3,650 days, or leave it empty.")])

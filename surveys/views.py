@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from analytics.tiers import tier_by_account
 from models.accounts import Account, User
@@ -226,9 +227,9 @@ def campaigns():
     accounts = list(Session.scalars(visible_accounts(current_user).where(Account.status == "active")
                                     .order_by(Account.name)))
     form = CampaignForm()
-    form.accounts.choices = [(a.id, f"{a.name} ({a.external_id})") for a in accounts]
+    form.accounts.choices = [SelectChoice(a.id, f"{a.name} ({a.external_id})") for a in accounts]
     if current_user.role != "admin":
-        form.audience.choices = [("accounts", "Chosen accounts (yours)")]
+        form.audience.choices = [SelectChoice("accounts", "Chosen accounts (yours)")]
     if form.validate_on_submit():
         try:
             create_campaign(name=form.name.data, question=form.question.data, audience=form.audience.data,

@@ -38,7 +38,7 @@ def outbox(app):
             if kind:
                 query = query.where(OutboxMessage.kind == kind)
             rows = list(Session.scalars(query))
-            Session.rollback()
+            Session.close()
             return rows
 
     return read
