@@ -1,1 +1,40 @@
-"""Dashboard card of this feature (registers a provider with portal.dashboard.cards.card_provider; not built yet)."""
+"""Dashboard cards: the health score explained to the customer, and the churn forecast for staff."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from analytics.health_recompute import health_now, score_on
+from analytics.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
+from models.accounts import Account
+from portal.dashboard.cards import Card, Period, card_provider
+
+
+@card_provider(10)
+def health_card(account: Account, period: Period) -> Card | None:
+    """Score, band in words, trend against 30 days before, each component with its sentence, and the biggest lever."""
+    stored = score_on([account.id], period.end).get(account.id)
+    if stored is not None:
+        as_of = stored.as_of
+        result = HealthResult(stored.score, stored.band, [Component(**c) for c in json.loads(stored.components_json)])
+    else:
+        as_of, result = health_now(account)
+    earlier = score_on([account.id], as_of - timedelta(days=30)).get(account.id)
+    trend = None if earlier is None or earlier.as_of >= as_of else round(result.score - earlier.score, 1)
+    lever = biggest_lever(result)
+    return Card("health/_card.html", {
+        "score": result.score, "band": result.band, "as_of": as_of, "trend": trend,
+        "components": result.components, "labels": COMPONENT_LABELS,
+        "lever": {"label": COMPONENT_LABELS[lever[0].name], "gain": lever[1], "explanation": lever[0].explanation} if lever else None,
+    })
+
+
+@card_provider(90)
+def forecast_card(account: Account, period: Period) -> Card | None:
+    """Probability of being red in 90 days (staff only), with the number of transitions it rests on."""
+    from analytics.forecast import red_risk
+
+    chain, risk = red_risk(period.end)
+    if account.id not in risk:
+        return None
+    return Card("health/_forecast_card.html", {"risk": risk[account.id], "transitions": chain.transitions}, public=False)

@@ -1,0 +1,42 @@
+"""The dashboard's health card and the staff-only forecast card."""
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+from models.db import Session
+from models.health import HealthScore
+from portal.dashboard.cards import Period, cards_for
+
+TODAY = date.today()
+
+
+def test_health_card_explains_score_trend_and_lever(app, world):
+    """Score, band in words, trend against 30 days before, components and the biggest lever."""
+    account = world["account_a"]
+    components = [{"name": "usage", "weight": 66.7, "score": 30, "contribution": 20, "explanation": "Few seats used."},
+                  {"name": "sentiment", "weight": 33.3, "score": 90, "contribution": 30, "explanation": "NPS is high."}]
+    with app.app_context():
+        Session.add(HealthScore(account_id=account.id, as_of=TODAY, score=50, band="yellow", components_json=json.dumps(components)))
+        Session.add(HealthScore(account_id=account.id, as_of=TODAY - timedelta(days=30), score=44, band="yellow", components_json="[]"))
+        Session.commit()
+        cards = {c.template: c for c in cards_for(account, Period(TODAY - timedelta(days=29), TODAY), include_staff_only=True)}
+        from flask import render_template
+
+        with app.test_request_context():
+            html = render_template(cards["health/_card.html"].template, card=cards["health/_card.html"],
+                                   context=cards["health/_card.html"].context)
+    assert "Yellow: needs care" in html and "up 6.0 points on 30 days before" in html
+    assert "Few seats used." in html and "20.0 points" in html
+    assert "What would raise it most: <strong>Usage</strong> — up to 46.7 points" in html
+    assert cards["health/_forecast_card.html"].public is False
+
+
+def test_forecast_card_is_not_public(app, world):
+    """The forecast card is left out of what customers see."""
+    account = world["account_a"]
+    with app.app_context():
+        Session.add(HealthScore(account_id=account.id, as_of=TODAY, score=20, band="red", components_json="[]"))
+        Session.commit()
+        public = [c.template for c in cards_for(account, Period(TODAY - timedelta(days=29), TODAY))]
+    assert "health/_card.html" in public and "health/_forecast_card.html" not in public
