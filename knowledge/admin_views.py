@@ -5,6 +5,7 @@ import difflib
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 from sqlalchemy import func, select
 
 from knowledge import analytics, charts, queries, services
@@ -38,7 +39,7 @@ def _form(article: Article | None = None) -> ArticleForm:
         form.levels.data = [lvl.level for lvl in article.levels]
     else:
         form = ArticleForm()
-    form.features.choices = [(f.id, f.name) for f in Session.scalars(select(KeyFeature).order_by(KeyFeature.name))]
+    form.features.choices = [SelectChoice(f.id, f.name) for f in Session.scalars(select(KeyFeature).order_by(KeyFeature.name))]
     return form
 
 

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from models.knowledge import ARTICLE_STATUSES
 
-LEVEL_CHOICES = [(n, f"Level {n}") for n in range(1, 6)]
+LEVEL_CHOICES = [SelectChoice(n, f"Level {n}") for n in range(1, 6)]
 
 
 class ArticleForm(FlaskForm):
@@ -17,7 +17,7 @@ class ArticleForm(FlaskForm):
     slug = StringField("Address (/kb/…)", validators=[Optional(), Length(max=120)])
     category = StringField("Category", validators=[Optional(), Length(max=100)], render_kw={"list": "kb-categories"})
     tags = StringField("Tags, separated by commas", validators=[Optional(), Length(max=1100)])
-    status = SelectField("Status", choices=[(s, s.title()) for s in ARTICLE_STATUSES], default="draft")
+    status = SelectField("Status", choices=[SelectChoice(s, s.title()) for s in ARTICLE_STATUSES], default="draft")
     body_markdown = TextAreaField("Body (Markdown)", render_kw={"rows": 18, "spellcheck": "true"})
     features = SelectMultipleField("Helps with these key features", coerce=int, choices=[])
     levels = SelectMultipleField("Helps to reach these maturity levels", coerce=int, choices=LEVEL_CHOICES)
@@ -30,7 +30,7 @@ class ArticleForm(FlaskForm):
 class VoteForm(FlaskForm):
     """Was this article helpful? yes or no, and an optional comment."""
 
-    helpful = RadioField("Was this article helpful?", choices=[("yes", "Yes"), ("no", "No")],
+    helpful = RadioField("Was this article helpful?", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
                          validators=[DataRequired("Choose yes or no.")])
     comment = TextAreaField("What was missing or unclear? (optional)", validators=[Optional(), Length(max=2000)],
                             render_kw={"rows": 3})
