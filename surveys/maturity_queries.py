@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from models.accounts import Account, User
+from models.accounts import User
 from models.db import Session, utcnow
 from models.maturity import (
     AssessmentAnswer, AssessmentResponse, AssessmentRound, AssessmentRoundLevel, MaturityBehaviour,
@@ -266,8 +266,3 @@ def level_names_of(model_id: int) -> dict[int, str]:
     return dict(Session.execute(select(MaturityLevel.number, MaturityLevel.name)
                                 .where(MaturityLevel.model_id == model_id)).all())
 
-
-def accounts_with_results() -> set[int]:
-    """Ids of accounts that have at least one assessment result."""
-    return set(Session.scalars(select(Account.id).join(AssessmentRound, AssessmentRound.account_id == Account.id)
-                               .where(AssessmentRound.overall_level.is_not(None)).distinct()))
