@@ -111,10 +111,10 @@ def sentiment_component(inp: AccountInputs) -> Optional[Component]:
 
 
 def engagement_component(inp: AccountInputs) -> Optional[Component]:
-    """Portal interactions in 90 days against one per licensed seat (at least 10)."""
+    """Portal interactions in 90 days against one per four licensed seats (at least 5)."""
     if inp.engagement_90d is None:
         return None
-    target = max(10, inp.seats)
+    target = max(5, -(-inp.seats // 4))
     return Component(
         "engagement", round(_clamp(inp.engagement_90d / target * 100), 1),
         f"Your team had {inp.engagement_90d} portal visits, article reads, survey answers and assessments "
