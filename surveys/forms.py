@@ -56,7 +56,7 @@ class CampaignForm(FlaskForm):
     audience = SelectField("Who is asked", choices=[SelectChoice("all", "All accounts"), SelectChoice("tier", "One tier"),
                                                     SelectChoice("accounts", "Chosen accounts")])
     tier = SelectField("Tier (when asking one tier)", choices=[SelectChoice("top", "Top"), SelectChoice("leveraged", "Leveraged"),
-                                                               SelectChoice("scalable", "Scalable")])
+                                                               SelectChoice("scalable", "Scalable")], default="top")
     accounts = SelectMultipleField("Accounts (when asking chosen accounts)", coerce=int, validate_choice=True)
     every_days = IntegerField("Repeat every N days (empty: send once)", validators=[
         Optional(), NumberRange(min=1, max=3650, message="Repeat every 1 to 3,650 days, or leave it empty.")])

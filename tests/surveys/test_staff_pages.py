@@ -1,0 +1,136 @@
+"""Staff pages: analytics, charts, closing the loop, campaigns, the outbox; and the customer's view of it."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models.db import Session
+from models.surveys import DetractorFollowup, SurveyCampaign
+
+
+def answer(client, invitation, user, score, comment=""):
+    _id, token = invitation(user)
+    client.post(f"/s/{token}", data={"score": str(score), "comment": comment})
+
+
+def followup_id(app) -> int:
+    with app.app_context():
+        return Session.scalars(select(DetractorFollowup.id)).one()
+
+
+def test_analytics_show_nps_with_n_margin_and_small_sample_mark(app, client, world, invitation, login, create_user):
+    answer(client, invitation, world["customer_a"], 10)
+    answer(client, invitation, create_user("customer", account=world["account_a"]), 3)
+    login(world["csm_a"])
+    html = client.get("/surveys/").get_data(as_text=True)
+    assert 'data-nps="0.0"' in html and "n = 2" in html and "small sample" in html
+    assert "Alpha Inc" in html and "Beta Ltd" not in html
+
+
+def test_charts_answer_bokeh_json_or_an_empty_state(app, client, world, invitation, login):
+    login(world["csm_a"])
+    assert client.get("/surveys/charts/trend.json").get_json()["empty"] is True
+    answer(client, invitation, world["customer_a"], 9)
+    trend = client.get("/surveys/charts/trend.json?period=quarter").get_json()
+    assert "doc" in trend and "root_id" in trend
+    assert "doc" in client.get("/surveys/charts/distribution.json?account=ALPHA").get_json()
+    assert client.get("/surveys/charts/distribution.json?account=BETA").status_code == 404
+    assert "doc" in client.get("/accounts/ALPHA/nps/trend.json").get_json()
+
+
+def test_the_csm_closes_the_loop_and_the_respondent_sees_the_reply(app, client, world, invitation, login):
+    from surveys.queries import open_detractor_followups
+
+    account_id = world["account_a"].id
+    customer = world["customer_a"]
+    answer(client, invitation, customer, 4, "Exports are slow")
+    with app.app_context():
+        assert open_detractor_followups([account_id]) == 1
+    item = followup_id(app)
+    login(world["csm_a"])
+    assert "Exports are slow" in client.get("/surveys/followups").get_data(as_text=True)
+    saved = client.post(f"/surveys/followups/{item}", data={
+        "note": "Called them; moved exports to the background.", "reply": "Exports now run in the background.",
+        "publish_reply": "y", "close": "y"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert open_detractor_followups([account_id]) == 0
+        row = Session.get(DetractorFollowup, item)
+        assert row.status == "closed" and row.closed_at is not None and row.reply_published_at is not None
+    client.post("/logout")
+    login(customer)
+    from flask_login import login_user
+
+    from models.accounts import Account, User
+    from portal.dashboard.cards import Period
+    from surveys.nps_card import nps_card
+
+    with app.test_request_context():
+        user = Session.get(User, customer.id)
+        login_user(user)
+        card = nps_card(Session.get(Account, account_id), Period(*_last_year()))
+        from flask import render_template
+
+        html = render_template(card.template, **card.context)
+    assert "You said, we did" in html and "Exports now run in the background." in html
+
+
+def _last_year():
+    from datetime import date, timedelta
+
+    return date.today() - timedelta(days=364), date.today()
+
+
+def test_a_customer_sees_their_pending_survey_on_the_dashboard_card(app, world, invitation):
+    from flask import render_template
+    from flask_login import login_user
+
+    from models.accounts import Account, User
+    from portal.dashboard.cards import Period
+    from surveys.nps_card import nps_card
+
+    _id, token = invitation(world["customer_a"])
+    with app.test_request_context():
+        login_user(Session.get(User, world["customer_a"].id))
+        card = nps_card(Session.get(Account, world["account_a"].id), Period(*_last_year()))
+        html = render_template(card.template, **card.context)
+    assert f"/s/{token}" in html and "Answer the survey" in html
+
+
+def test_a_csm_cannot_open_another_csms_follow_up(app, client, world, invitation, login):
+    answer(client, invitation, world["customer_b"], 2, "secret complaint")
+    item = followup_id(app)
+    login(world["csm_a"])
+    assert client.get(f"/surveys/followups/{item}").status_code == 404
+    assert client.post(f"/surveys/followups/{item}", data={"note": "x", "close": "y"}).status_code == 404
+    assert "secret complaint" not in client.get("/surveys/followups").get_data(as_text=True)
+    with app.app_context():
+        assert Session.get(DetractorFollowup, item).status == "open"
+
+
+def test_a_csm_creates_a_campaign_only_for_their_own_accounts(app, client, world, login):
+    alpha, beta = world["account_a"].id, world["account_b"].id
+    login(world["csm_a"])
+    refused = client.post("/surveys/campaigns", data={"name": "Sneaky", "audience": "accounts", "accounts": [str(beta)]})
+    assert refused.status_code == 422
+    refused_all = client.post("/surveys/campaigns", data={"name": "Everyone", "audience": "all"})
+    assert refused_all.status_code == 422
+    created = client.post("/surveys/campaigns", data={"name": "Alpha pulse", "audience": "accounts",
+                                                      "accounts": [str(alpha)], "every_days": "90"})
+    assert created.status_code == 302
+    with app.app_context():
+        [campaign] = Session.scalars(select(SurveyCampaign)).all()
+        assert (campaign.name, campaign.audience, campaign.every_days) == ("Alpha pulse", "accounts", 90)
+
+
+def test_admins_read_queued_mail_on_the_outbox_page(app, client, world, invitation, login):
+    invitation(world["customer_a"])
+    login(world["admin"])
+    html = client.get("/surveys/outbox").get_data(as_text=True)
+    assert world["customer_a"].email in html and "queued" in html
+    from models.mail import OutboxMessage
+
+    with app.app_context():
+        message_id = Session.scalars(select(OutboxMessage.id)).first()
+    detail = client.get(f"/surveys/outbox/{message_id}").get_data(as_text=True)
+    assert "/s/" in detail and "Not tried yet" in detail
+    assert client.get("/surveys/outbox/999999").status_code == 404
