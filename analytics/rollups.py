@@ -163,3 +163,34 @@ def store_rows(rows: list[tuple]) -> int:
             update(Account.__table__).where(Account.__table__.c.id.in_(touched_accounts)).values(data_changed_at=utcnow())
         )
     return accepted
+
+
+def rebuild_rollups(account_ids: list[int]) -> None:
+    """Recompute every rollup of these accounts from their raw events (demo loading, repairs)."""
+    if not account_ids:
+        return
+    from sqlalchemy import bindparam as _bind
+
+    day = "(ts AT TIME ZONE 'UTC')::date" if is_postgres(Session) else "substr(ts, 1, 10)"
+    ids = _bind("ids", expanding=True)
+    for table in ("usage_user_day", "usage_user_feature_day", "usage_feature_day", "usage_account_day"):
+        Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids").bindparams(ids), {"ids": account_ids})
+    statements = (
+        f"""INSERT INTO usage_user_day (account_id, user_id, day, events, logins, page_views, feature_events, reports_run)
+        SELECT account_id, user_id, {day}, COUNT(*), SUM(CASE WHEN type = 'login' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN type = 'page_view' THEN 1 ELSE 0 END), SUM(CASE WHEN type = 'feature_used' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN type = 'report_run' THEN 1 ELSE 0 END)
+        FROM usage_event WHERE account_id IN :ids GROUP BY account_id, user_id, {day}""",
+        f"""INSERT INTO usage_user_feature_day (account_id, user_id, feature, day, events)
+        SELECT account_id, user_id, feature, {day}, COUNT(*) FROM usage_event
+        WHERE account_id IN :ids AND type = 'feature_used' GROUP BY account_id, user_id, feature, {day}""",
+        """INSERT INTO usage_feature_day (account_id, day, feature, users, events)
+        SELECT account_id, day, feature, COUNT(*), SUM(events) FROM usage_user_feature_day
+        WHERE account_id IN :ids GROUP BY account_id, day, feature""",
+        """INSERT INTO usage_account_day (account_id, day, active_users, logins, events, reports_run)
+        SELECT account_id, day, COUNT(*), SUM(logins), SUM(events), SUM(reports_run) FROM usage_user_day
+        WHERE account_id IN :ids GROUP BY account_id, day""",
+    )
+    for statement in statements:
+        Session.execute(text(statement).bindparams(ids), {"ids": account_ids})
+    Session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(account_ids)).values(data_changed_at=utcnow()))
