@@ -98,18 +98,32 @@ class DimensionResult:
     articles: list[dict] = field(default_factory=list)  # {"slug", "title", "url"}
 
 
-def article_links(slugs: set[str]) -> dict[str, dict]:
-    """slug -> {"slug", "title", "url"} for the published knowledge articles that exist."""
-    from models import knowledge
+def article_links(slugs: set[str], key_feature_ids: set[int]) -> tuple[dict[str, dict], dict[int, list[dict]]]:
+    """Published knowledge articles: by slug, and by the key feature they help with ({"slug", "title", "url"})."""
+    from models.knowledge import Article, kb_article_feature
 
-    article = getattr(knowledge, "Article", None)
-    if not slugs or article is None or not hasattr(article, "slug") or not hasattr(article, "title"):
-        return {}
-    query = select(article.slug, article.title).where(article.slug.in_(slugs))
-    if hasattr(article, "status"):
-        query = query.where(article.status == "published")
-    return {row.slug: {"slug": row.slug, "title": row.title, "url": f"/kb/{row.slug}"}
-            for row in Session.execute(query)}
+    def link(article) -> dict:
+        return {"slug": article.slug, "title": article.title, "url": f"/kb/{article.slug}"}
+
+    by_slug = {a.slug: link(a) for a in Session.scalars(
+        select(Article).where(Article.slug.in_(slugs), Article.status == "published"))} if slugs else {}
+    by_feature: dict[int, list[dict]] = {}
+    if key_feature_ids:
+        rows = Session.execute(
+            select(kb_article_feature.c.key_feature_id, Article)
+            .join(Article, Article.id == kb_article_feature.c.article_id)
+            .where(kb_article_feature.c.key_feature_id.in_(key_feature_ids), Article.status == "published")
+            .order_by(Article.title)).all()
+        for feature_id, article in rows:
+            by_feature.setdefault(feature_id, []).append(link(article))
+    return by_slug, by_feature
+
+
+def level_articles(levels: list[int]) -> list[dict]:
+    """Published articles the knowledge base ties to these maturity levels."""
+    from knowledge.recommend_card import articles_for_levels
+
+    return [{"slug": a.slug, "title": a.title, "url": f"/kb/{a.slug}"} for a in articles_for_levels(levels)]
 
 
 def round_results(assessment_round: AssessmentRound) -> list[DimensionResult]:
@@ -118,7 +132,7 @@ def round_results(assessment_round: AssessmentRound) -> list[DimensionResult]:
     top = max(level_names)
     stored = {row.dimension_id: row for row in Session.scalars(
         select(AssessmentRoundLevel).where(AssessmentRoundLevel.round_id == assessment_round.id))}
-    results, slugs = [], set()
+    results, slugs, features, wanted = [], set(), set(), {}
     for dimension in assessment_round.model.dimensions:
         row = stored.get(dimension.id)
         if row is None:
@@ -126,12 +140,19 @@ def round_results(assessment_round: AssessmentRound) -> list[DimensionResult]:
         next_level = row.level + 1 if row.level < top else None
         steps = [b for b in dimension.behaviours if b.level == next_level]
         slugs |= {b.article_slug for b in steps if b.article_slug}
-        results.append(DimensionResult(dimension.name, row.level, row.mean, level_names[row.level],
-                                       level_names.get(next_level), [b.text for b in steps],
-                                       [{"slug": b.article_slug} for b in steps if b.article_slug]))
-    links = article_links(slugs)
+        features |= {b.key_feature_id for b in steps if b.key_feature_id}
+        result = DimensionResult(dimension.name, row.level, row.mean, level_names[row.level],
+                                 level_names.get(next_level), [b.text for b in steps])
+        wanted[dimension.name] = steps
+        results.append(result)
+    by_slug, by_feature = article_links(slugs, features)
     for result in results:
-        result.articles = [links[a["slug"]] for a in result.articles if a["slug"] in links]
+        seen: dict[str, dict] = {}
+        for step in wanted[result.name]:
+            for article in ([by_slug[step.article_slug]] if step.article_slug in by_slug else []) + \
+                    by_feature.get(step.key_feature_id, []):
+                seen.setdefault(article["slug"], article)
+        result.articles = list(seen.values())
     return results
 
 

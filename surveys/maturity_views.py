@@ -55,7 +55,8 @@ def assessment(ext: str):
     if latest is not None:
         context.update(results=queries.round_results(latest), disagreements=queries.round_disagreements(latest),
                        benchmark=queries.peer_benchmark(account.id), inference=queries.usage_inference(latest),
-                       level_names=queries.level_names_of(latest.model_id))
+                       level_names=queries.level_names_of(latest.model_id),
+                       level_reading=queries.level_articles([latest.overall_level + 1]))
     if open_round is not None:
         context["respondents"] = queries.round_respondents(open_round)
         context["open_until"] = (open_round.opened_at + timedelta(days=services.ROUND_DAYS)).date()

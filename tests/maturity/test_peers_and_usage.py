@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from models.db import Session, utcnow
+from models.knowledge import Article, KbArticleLevel, kb_article_feature
 from models.usage import KeyFeature, UsageFeatureDay
 from portal.settings import set_setting
 from surveys import maturity_services as services
@@ -76,3 +77,32 @@ def test_usage_suggested_level_is_shown_beside_the_self_assessed_one_with_a_sent
             "last 90 days, which Defined relies on.") in html
     section = html.split("Your view and your usage")[1]
     assert "no key feature tied to this dimension" in section  # e.g. Team enablement has no feature link
+
+
+def test_next_steps_link_the_published_articles_of_their_behaviours_and_features(app, client, world, answer):
+    with app.app_context():
+        scheduled = KeyFeature(feature="scheduled_reports", name="Scheduled reports")
+        Session.add(scheduled)
+        Session.flush()
+        services.save_model(default_document(), None, drop_unknown_features=True)
+        for slug, title, status in (("your-first-report", "Your first report", "published"),
+                                    ("schedule-reports", "Schedule your reports", "published"),
+                                    ("draft-notes", "Unfinished notes", "draft")):
+            article = Article(slug=slug, title=title, status=status)
+            if slug != "your-first-report":
+                article.levels = [KbArticleLevel(level=3)]
+            Session.add(article)
+            Session.flush()
+            if slug == "schedule-reports":
+                Session.execute(kb_article_feature.insert().values(article_id=article.id, key_feature_id=scheduled.id))
+        Session.commit()
+    answer(world["account_a"], world["customer_a"], {"Adoption": 3, "Process": 2, "Measurement": 2,
+                                                     "Integration": 2, "Team enablement": 2})
+    sign_in(client, world["customer_a"])
+    html = client.get("/accounts/ALPHA/assessment").get_data(as_text=True)
+    measurement = html.split('<th scope="row">Measurement</th>')[1].split("</tr>")[0]
+    # Measurement at 2: the next step (level 3) is scheduled reports, whose article is linked to that feature.
+    assert '<a href="/kb/schedule-reports">Schedule your reports</a>' in measurement
+    assert "your-first-report" not in measurement  # a level-2 behaviour's article: already reached
+    assert 'Reading for the next overall level, Defined:' in html
+    assert "Unfinished notes" not in html  # drafts are never offered
