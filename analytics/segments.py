@@ -83,7 +83,7 @@ def _known_dimension(dimension: Any) -> str:
         raise SegmentError("A maturity rule needs 'dimension': 'overall' or the name of a dimension.")
     if dimension.strip().lower() == "overall":
         return "overall"
-    names = list(Session.scalars(select(distinct(MaturityDimension.name)).order_by(MaturityDimension.name)))
+    names = list(Session.scalars(select(MaturityDimension.name).distinct().order_by(MaturityDimension.name)))
     for name in names:
         if name.lower() == dimension.strip().lower():
             return name

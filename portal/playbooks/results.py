@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 
 from analytics.playbooks import linked_slugs
 from models.accounts import Account
@@ -52,7 +52,7 @@ def measure(playbook: Playbook, scope=None, today: date | None = None) -> dict[s
         return groups
     account_ids = sorted({e.account_id for e in episodes})
     first_day = min(e.entered_at for e in episodes).date()
-    contacted = set(Session.scalars(select(distinct(PlaybookSend.episode_id)).where(
+    contacted = set(Session.scalars(select(PlaybookSend.episode_id).distinct().where(
         PlaybookSend.playbook_id == playbook.id, PlaybookSend.held_out.is_(False))))
     article_days = _article_days(playbook, account_ids, first_day)
     feature_days: dict[int, list[date]] = {}

@@ -240,3 +240,66 @@ def unsubscribe_page(token: str):
         Session.commit()
         done = True
     return render_template("playbooks/unsubscribe.html", form=form, done=done, email=person.email)
+
+
+def _cohort_filters() -> dict:
+    """Tier, CSM and grouping from the query string (a GET filter, nothing is changed)."""
+    from analytics.tiers import TIERS
+
+    tier = request.args.get("tier") or None
+    by = request.args.get("by", "month")
+    csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else current_user.id
+    return {"tier": tier if tier in TIERS else None, "by": by if by in ("month", "quarter") else "month",
+            "csm_id": csm_id}
+
+
+def _cohorts(filters: dict):
+    from analytics.cohorts import cohort_data
+    from portal.access import visible_accounts_clause
+
+    return cohort_data(visible_accounts_clause(current_user), tier=filters["tier"], csm_id=filters["csm_id"],
+                       by=filters["by"])
+
+
+@bp.get("/cohorts")
+@staff_required
+def cohorts():
+    """Accounts grouped by start month or quarter: retention heat-map tables and charts by age."""
+    from sqlalchemy import select
+
+    filters = _cohort_filters()
+    data = _cohorts(filters)
+    csms = []
+    if current_user.role == "admin":
+        csms = Session.scalars(select(User).where(User.role.in_(("csm", "admin"))).order_by(User.name)).all()
+    ages = max((len(row.logo) for row in data.table), default=0)
+    return render_template("playbooks/cohorts.html", data=data, filters=filters, csms=csms, ages=ages,
+                           query={k: v for k, v in request.args.items() if k in ("tier", "by", "csm")})
+
+
+COHORT_CHARTS = ("retention", "revenue", "health", "active")
+
+
+@bp.get("/cohorts/<name>.json")
+@staff_required
+def cohort_chart(name: str):
+    """A cohort chart as Bokeh JSON, or the empty state."""
+    from analytics import playbook_charts
+    from portal.charts import chart_response, figure_json
+
+    if name not in COHORT_CHARTS:
+        abort(404)
+    data = _cohorts(_cohort_filters())
+    if name == "retention":
+        chart = playbook_charts.retention_chart({r.key: r.logo for r in data.table}, "Logo")
+    elif name == "revenue":
+        chart = playbook_charts.retention_chart({r.key: r.revenue for r in data.table}, "Revenue")
+    elif name == "health":
+        chart = playbook_charts.median_by_age_chart(data.health_by_age, "Median health score by age",
+                                                    "Median health score (0-100 points)", False)
+    else:
+        chart = playbook_charts.median_by_age_chart(data.active_share_by_age, "Median active-user share by age",
+                                                    "Distinct active users in the month per seat (%)", True)
+    if chart is None:
+        return jsonify(empty=True, message="No account matches these filters yet, or there is no history to draw.")
+    return chart_response(figure_json(chart))

@@ -1,0 +1,54 @@
+"""Cohort charts: retention by age per cohort, and medians by age (plain data in, Bokeh out)."""
+from __future__ import annotations
+
+from bokeh.models import ColumnDataSource, HoverTool, NumeralTickFormatter
+from bokeh.plotting import figure
+
+# Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+DASHES = ("solid", "dashed", "dotted", "dotdash")
+
+
+def _figure(title: str, y_label: str, percent: bool):
+    chart = figure(title=title, x_axis_label="Age (months since the customer-since month)", y_axis_label=y_label,
+                   height=320, sizing_mode="stretch_width", tools="pan,wheel_zoom,box_zoom,reset,save",
+                   toolbar_location="above")
+    if percent:
+        chart.yaxis.formatter = NumeralTickFormatter(format="0%")
+    chart.xaxis.ticker.desired_num_ticks = 12
+    return chart
+
+
+def retention_chart(series: dict[str, list[float | None]], what: str):
+    """One line per cohort: retention (0..1) by age in months; None when there is nothing to draw."""
+    drawn = {key: values for key, values in series.items() if any(v is not None for v in values)}
+    if not drawn:
+        return None
+    chart = _figure(f"{what} retention by age, per start cohort", f"{what} retention (% of the cohort)", True)
+    for n, (key, values) in enumerate(sorted(drawn.items())):
+        points = [(age, value) for age, value in enumerate(values) if value is not None]
+        source = ColumnDataSource({"age": [p[0] for p in points], "value": [p[1] for p in points],
+                                   "cohort": [key] * len(points),
+                                   "text": [f"{p[1]:.0%}" for p in points]})
+        colour = OKABE_ITO[n % len(OKABE_ITO)]
+        dash = DASHES[(n // len(OKABE_ITO)) % len(DASHES)]
+        chart.line("age", "value", source=source, color=colour, line_width=2, line_dash=dash, legend_label=key)
+        chart.scatter("age", "value", source=source, color=colour, size=6)
+    chart.add_tools(HoverTool(tooltips=[("Cohort", "@cohort"), ("Age", "@age months"), (what, "@text")]))
+    chart.legend.location = "bottom_left"
+    chart.legend.click_policy = "hide"
+    return chart
+
+
+def median_by_age_chart(points: list[tuple[int, float, int]], title: str, y_label: str, percent: bool):
+    """A line of a median by age in months, with the number of accounts behind each point."""
+    if not points:
+        return None
+    chart = _figure(title, y_label, percent)
+    source = ColumnDataSource({"age": [p[0] for p in points], "value": [p[1] for p in points],
+                               "accounts": [p[2] for p in points],
+                               "text": [f"{p[1]:.0%}" if percent else f"{p[1]:.1f} points" for p in points]})
+    chart.line("age", "value", source=source, color=OKABE_ITO[0], line_width=2)
+    chart.scatter("age", "value", source=source, color=OKABE_ITO[0], size=6)
+    chart.add_tools(HoverTool(tooltips=[("Age", "@age months"), ("Median", "@text"), ("Accounts", "@accounts")]))
+    return chart
