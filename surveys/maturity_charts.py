@@ -77,3 +77,35 @@ def history_figure(dates: list[date], levels: dict[str, list[int | None]], level
     plot.yaxis.axis_label = _level_axis_label(level_names)
     plot.yaxis.ticker = list(range(1, max(level_names) + 1))
     return plot
+
+
+def benchmark_figure(dimensions: list[str], own: dict[str, int], quartiles: dict[str, tuple[float, float, float, int]],
+                     level_names: dict[int, str], account_name: str, tier: str):
+    """Per dimension: the peers' middle half (first to third quartile), their median, and the account's level."""
+    names = [name for name in dimensions if name in quartiles and name in own]
+    factors = list(reversed(names))
+    peers = ColumnDataSource({
+        "dimension": factors, "q1": [quartiles[n][0] for n in factors], "median": [quartiles[n][1] for n in factors],
+        "q3": [quartiles[n][2] for n in factors], "accounts": [quartiles[n][3] for n in factors],
+    })
+    mine = ColumnDataSource({"dimension": factors, "level": [own[n] for n in factors],
+                             "level_name": [level_names.get(own[n], str(own[n])) for n in factors]})
+    plot = figure(y_range=factors, x_range=(0.5, max(level_names) + 0.5), height=80 + 55 * len(factors),
+                  title=f"{account_name} against the other accounts of the {tier} tier", sizing_mode="stretch_width",
+                  toolbar_location=None, tools="")
+    band = plot.hbar(y="dimension", left="q1", right="q3", height=0.5, source=peers, fill_color=OKABE_ITO[4],
+                     fill_alpha=0.5, line_color=OKABE_ITO[4], legend_label="Peers: first to third quartile")
+    middle = plot.scatter(x="median", y="dimension", source=peers, marker="dash", size=26, angle=1.5708,
+                          line_color=OKABE_ITO[7], line_width=3, legend_label="Peers: median")
+    dot = plot.scatter(x="level", y="dimension", source=mine, size=13, marker="diamond", fill_color=OKABE_ITO[5],
+                       line_color=OKABE_ITO[5], legend_label=account_name)
+    plot.add_tools(HoverTool(renderers=[band, middle], tooltips=[
+        ("Dimension", "@dimension"), ("Peers' first quartile", "@q1{0.0}"), ("Peers' median", "@median{0.0}"),
+        ("Peers' third quartile", "@q3{0.0}"), ("Accounts compared", "@accounts")]))
+    plot.add_tools(HoverTool(renderers=[dot], tooltips=[("Dimension", "@dimension"), ("Your level", "@level (@level_name)")]))
+    plot.xaxis.axis_label = _level_axis_label(level_names)
+    plot.yaxis.axis_label = "Dimension"
+    plot.xaxis.ticker = list(range(1, max(level_names) + 1))
+    plot.legend.location = "bottom_right"
+    plot.ygrid.grid_line_color = None
+    return plot

@@ -17,7 +17,7 @@ from portal.services import ServiceError
 from surveys import maturity_queries as queries
 from surveys import maturity_services as services
 from surveys.maturity import MIN_PEERS, RULE_TEXT
-from surveys.maturity_charts import comparison_figure, history_figure
+from surveys.maturity_charts import benchmark_figure, comparison_figure, history_figure
 from surveys.maturity_document import render
 from surveys.maturity_forms import ModelDocumentForm, SubmitAssessmentForm, field_name, page_answers, page_form
 
@@ -193,6 +193,26 @@ def chart_history(ext: str):
                                [d.name for d in r.model.dimensions if d.name in levels[r.id]]))
     series = {name: [levels[r.id].get(name) for r in rounds] for name in names}
     figure = history_figure([r.taken_on for r in rounds], series, queries.level_names_of(rounds[-1].model_id))
+    return chart_response(figure_json(figure))
+
+
+@bp.get("/accounts/<ext>/assessment/chart/peers.json")
+@login_required
+def chart_peers(ext: str):
+    """The account's latest levels against the quartiles of the other accounts of its tier."""
+    account = account_or_404(ext)
+    rounds = queries.rounds_with_results(account.id)
+    if not rounds:
+        return _empty("No assessment has been submitted yet, so there is nothing to compare with peers.")
+    benchmark = queries.peer_benchmark(account.id)
+    if benchmark is None:
+        return _empty(f"The peer comparison appears once at least {MIN_PEERS} other accounts of the same tier have "
+                      "an assessment result, so that no single account can be recognised.")
+    latest = rounds[-1]
+    own = {**queries.levels_by_dimension_name([latest.id])[latest.id], "Overall": latest.overall_level}
+    names = [d.name for d in latest.model.dimensions] + ["Overall"]
+    figure = benchmark_figure(names, own, benchmark["quartiles"], queries.level_names_of(latest.model_id),
+                              account.name, benchmark["tier"])
     return chart_response(figure_json(figure))
 
 

@@ -8,6 +8,7 @@ ROUTES = {
     "assessment.submit": Route("account"),
     "assessment.chart_compare": Route("account"),
     "assessment.chart_history": Route("account"),
+    "assessment.chart_peers": Route("account"),
     "assessment.admin_model": Route("admin"),
     "assessment.admin_version": Route("admin", {"version": 1}),
 }

@@ -9,6 +9,7 @@ from models.db import Session, utcnow
 from models.mail import OutboxMessage
 from portal.dashboard.cards import Period, cards_for
 from surveys.maturity_queries import latest_levels, level_drops
+from tests.conftest import sign_in
 
 
 def test_latest_levels_give_the_latest_and_previous_overall_level(app, world, maturity_model, answer, age_rounds):
@@ -57,3 +58,7 @@ def test_dashboard_card_shows_the_current_level_and_its_change(app, client, worl
         assert len(cards) == 1
         assert cards[0].context["level_name"] == "Defined" and cards[0].context["change"] == 1
         assert not [c for c in cards_for(world["account_b"], Period(today, today)) if c.template == "assessment/_card.html"]
+    sign_in(client, world["customer_a"])
+    dashboard = client.get("/accounts/ALPHA/").get_data(as_text=True)
+    card = dashboard.split('data-card="maturity"')[1].split("</a>")[0]
+    assert "Defined" in card and "level 3 of 5" in card and "+1 level since" in card

@@ -40,6 +40,8 @@ def test_peer_benchmark_is_hidden_with_four_other_accounts(app, client, world, m
     html = client.get("/accounts/ALPHA/assessment").get_data(as_text=True)
     assert "appears once at least 5 other accounts of the same tier have an assessment result" in html
     assert "First quartile" not in html
+    chart = client.get("/accounts/ALPHA/assessment/chart/peers.json").get_json()
+    assert chart["empty"] is True and "at least 5 other accounts" in chart["message"]
 
 
 def test_peer_benchmark_is_shown_with_five_other_accounts(app, client, world, maturity_model, one_tier,
@@ -50,6 +52,8 @@ def test_peer_benchmark_is_shown_with_five_other_accounts(app, client, world, ma
     html = client.get("/accounts/ALPHA/assessment").get_data(as_text=True)
     assert "Latest levels of 5 other accounts of the same tier (leveraged)" in html
     assert "<th scope=\"row\">Overall</th><td>3</td><td>1.5</td><td>3</td><td>4.5</td>" in html
+    chart = client.get("/accounts/ALPHA/assessment/chart/peers.json").get_data(as_text=True)
+    assert "Alpha Inc against the other accounts of the leveraged tier" in chart and "Peers: median" in chart
 
 
 def test_usage_suggested_level_is_shown_beside_the_self_assessed_one_with_a_sentence(app, client, world):
