@@ -26,7 +26,9 @@ def wants_json() -> bool:
 
 def _handle_http(exc: HTTPException):
     code = exc.code or 500
-    message = exc.description if isinstance(exc.description, str) and code != 500 else MESSAGES.get(code, "Error.")
+    # Werkzeug's stock descriptions are long and generic; ours say what to do next.
+    custom = isinstance(exc.description, str) and exc.description != type(exc).description and code != 500
+    message = exc.description if custom else MESSAGES.get(code, "Something went wrong; please try again.")
     if isinstance(exc, CSRFError):
         message = "The form expired or was sent without its security token; reload the page and try again."
     if wants_json():

@@ -63,7 +63,7 @@ def parse_count(value: str | int, what: str, field: str | None = None) -> int:
 def normalise_email(value: str) -> str:
     """A syntactically valid e-mail address, lower-cased."""
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized.lower()
+        return validate_email(value.strip(), check_deliverability=False, test_environment=True).normalized.lower()
     except EmailNotValidError:
         raise ServiceError(f"{value!r} is not a valid e-mail address.", "email") from None
 

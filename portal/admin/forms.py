@@ -1,6 +1,6 @@
 """Admin forms; the values are validated again by portal.services, which the CLI shares."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 
@@ -21,7 +21,7 @@ class AccountForm(FlaskForm):
 class AccountEditForm(AccountForm):
     """A customer account, with its status."""
 
-    status = SelectField("Status", choices=[("active", "Active"), ("churned", "Churned")])
+    status = SelectField("Status", choices=[SelectChoice("active", "Active"), SelectChoice("churned", "Churned")])
     churned_on = DateField("Churned on", validators=[Optional()], format="%Y-%m-%d",
                            description="Needed when the status is churned.")
 
@@ -31,7 +31,7 @@ class UserForm(FlaskForm):
 
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[("customer", "Customer"), ("csm", "CSM"), ("admin", "Admin")])
+    role = SelectField("Role", choices=[SelectChoice("customer", "Customer"), SelectChoice("csm", "CSM"), SelectChoice("admin", "Admin")])
     account = SelectField("Account (customers only)", choices=[], validate_choice=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from wtforms import SelectChoice
 
 from models.accounts import Account, ApiToken, User
 from models.db import Session
@@ -17,16 +18,16 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 100
 
 
-def _csm_choices() -> list[tuple[str, str]]:
+def _csm_choices() -> list[SelectChoice]:
     rows = Session.execute(
         select(User.email, User.name).where(User.role.in_(("csm", "admin")), User.is_active.is_(True)).order_by(User.name)
     ).all()
-    return [("", "No CSM")] + [(email, f"{name} ({email})") for email, name in rows]
+    return [SelectChoice("", "No CSM")] + [SelectChoice(email, f"{name} ({email})") for email, name in rows]
 
 
-def _account_choices() -> list[tuple[str, str]]:
+def _account_choices() -> list[SelectChoice]:
     rows = Session.execute(select(Account.external_id, Account.name).order_by(Account.name)).all()
-    return [("", "None (CSMs and admins)")] + [(ext, f"{name} ({ext})") for ext, name in rows]
+    return [SelectChoice("", "None (CSMs and admins)")] + [SelectChoice(ext, f"{name} ({ext})") for ext, name in rows]
 
 
 def _show_service_error(form, error: services.ServiceError) -> None:
