@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, case, delete, distinct, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, select
 
 from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, HealthResult, score_account
 from models.accounts import Account
@@ -97,48 +97,53 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
     ):
         facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
 
+    # One pass over the account-day rollup: the trend windows, the last login and the first usage day.
     in_recent = UsageAccountDay.day >= recent_start
+    in_previous = and_(UsageAccountDay.day >= prev_start, UsageAccountDay.day < recent_start)
     for row in Session.execute(
         select(
             UsageAccountDay.account_id,
             func.sum(case((in_recent, UsageAccountDay.active_users), else_=0)).label("recent"),
-            func.sum(case((in_recent, 0), else_=UsageAccountDay.active_users)).label("previous"),
-        )
-        .where(UsageAccountDay.day >= prev_start, UsageAccountDay.day <= as_of)
-        .group_by(UsageAccountDay.account_id)
-    ):
-        if row.account_id in facts:
-            facts[row.account_id].inputs.user_days_28d = int(row.recent or 0)
-            facts[row.account_id].inputs.user_days_prev_28d = int(row.previous or 0)
-
-    for row in Session.execute(
-        select(
-            UsageAccountDay.account_id,
+            func.sum(case((in_previous, UsageAccountDay.active_users), else_=0)).label("previous"),
             func.max(case((UsageAccountDay.logins > 0, UsageAccountDay.day))).label("last_login"),
             func.min(UsageAccountDay.day).label("first_day"),
         )
         .where(UsageAccountDay.day <= as_of)
         .group_by(UsageAccountDay.account_id)
     ):
-        if row.account_id in facts:
-            facts[row.account_id].last_login_day = row.last_login
-            facts[row.account_id].inputs.has_usage_before = row.first_day is not None and row.first_day < recent_start
+        f = facts.get(row.account_id)
+        if f is not None:
+            f.inputs.user_days_28d = int(row.recent or 0)
+            f.inputs.user_days_prev_28d = int(row.previous or 0)
+            f.last_login_day = row.last_login
+            f.inputs.has_usage_before = row.first_day is not None and row.first_day < recent_start
 
-    for account_id, users in Session.execute(
-        select(UsageUserDay.account_id, func.count(distinct(UsageUserDay.user_id)))
+    # Distinct counts as a grouped subquery (a hash aggregate), not count(DISTINCT) (a sort per group).
+    user_pairs = (
+        select(UsageUserDay.account_id, UsageUserDay.user_id)
         .where(UsageUserDay.day >= recent_start, UsageUserDay.day <= as_of)
-        .group_by(UsageUserDay.account_id)
+        .group_by(UsageUserDay.account_id, UsageUserDay.user_id)
+        .subquery()
+    )
+    for account_id, users in Session.execute(
+        select(user_pairs.c.account_id, func.count()).group_by(user_pairs.c.account_id)
     ):
         if account_id in facts:
             facts[account_id].inputs.users_28d = int(users)
 
-    key_features = Session.scalar(select(func.count()).select_from(KeyFeature)) or 0
-    used = dict(Session.execute(
-        select(UsageFeatureDay.account_id, func.count(distinct(UsageFeatureDay.feature)))
-        .join(KeyFeature, KeyFeature.feature == UsageFeatureDay.feature)
-        .where(UsageFeatureDay.day >= recent_start, UsageFeatureDay.day <= as_of, UsageFeatureDay.events > 0)
-        .group_by(UsageFeatureDay.account_id)
-    ).all()) if key_features else {}
+    key_feature_names = list(Session.scalars(select(KeyFeature.feature)))
+    key_features = len(key_feature_names)
+    used: dict[int, int] = {}
+    if key_features:
+        feature_pairs = (
+            select(UsageFeatureDay.account_id, UsageFeatureDay.feature)
+            .where(UsageFeatureDay.day >= recent_start, UsageFeatureDay.day <= as_of, UsageFeatureDay.events > 0,
+                   UsageFeatureDay.feature.in_(key_feature_names))
+            .group_by(UsageFeatureDay.account_id, UsageFeatureDay.feature)
+            .subquery()
+        )
+        used = dict(Session.execute(
+            select(feature_pairs.c.account_id, func.count()).group_by(feature_pairs.c.account_id)).all())
 
     nps = _nps_by_account(as_of)
 
@@ -190,7 +195,8 @@ def store(as_of: date, facts: dict[int, AccountFacts], results: dict[int, Health
         for account_id, r in results.items()
     ]
     if rows:
-        Session.execute(insert(HealthScore), rows)
+        # A Core insert batches many rows per statement (insertmanyvalues), far fewer round trips than executemany.
+        Session.connection().execute(insert(HealthScore.__table__), rows)
     return len(rows)
 
 

@@ -155,8 +155,13 @@ def combine(components: list[Component], weights: dict | None = None, bands: dic
     """Weight the present components (scaling their weights up to 100) into a score and band."""
     weights = weights or DEFAULT_WEIGHTS
     present = [c for c in components if weights.get(c.name, 0) > 0]
-    missing = [name for name in weights if weights[name] > 0 and name not in {c.name for c in present}]
+    present_names = {c.name for c in present}
+    missing = [name for name in weights if weights[name] > 0 and name not in present_names]
     total = sum(weights[c.name] for c in present)
+    all_weights = sum(weights.values())
+    note = ""
+    if missing:
+        note = ", ".join(COMPONENT_LABELS.get(m, m).lower() for m in missing)
     if total <= 0:
         return HealthResult(0.0, band_for(0.0, bands), [], missing)
     score = 0.0
@@ -167,9 +172,8 @@ def combine(components: list[Component], weights: dict | None = None, bands: dic
         score += raw
         explanation = c.explanation
         if missing:
-            labels = ", ".join(COMPONENT_LABELS.get(m, m).lower() for m in missing)
-            explanation += (f" It counts {effective:.1f}% instead of {weights[c.name] / sum(weights.values()) * 100:.0f}% "
-                            f"because there is no data yet for {labels}.")
+            explanation += (f" It counts {effective:.1f}% instead of {weights[c.name] / all_weights * 100:.0f}% "
+                            f"because there is no data yet for {note}.")
         out.append(Component(c.name, c.score, explanation, round(effective, 1), round(raw, 1)))
     score = round(score, 1)
     return HealthResult(score, band_for(score, bands), out, missing)
