@@ -1,6 +1,7 @@
 """Measuring a playbook: accounts reached against the held-out accounts of its segment."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,6 +16,7 @@ from models.usage import UsageFeatureDay
 
 HORIZONS = (30, 60, 90)
 FOLLOW_DAYS = 90  # article views and feature use count within this many days of entering
+BAND_TOLERANCE = 7  # health history may be weekly: a score up to a week older stands for the day
 BAND_ORDER = {"red": 0, "yellow": 1, "green": 2}
 
 
@@ -31,6 +33,14 @@ class GroupResult:
     def share(self, count: int) -> str:
         """count as a percentage of the accounts that entered."""
         return f"{count * 100 / self.entered:.0f}%" if self.entered else "–"
+
+
+def band_on(history: list[tuple[date, str]], day: date) -> str | None:
+    """The band of the latest score at most BAND_TOLERANCE days before `day` in a sorted history, else None."""
+    index = bisect_right(history, (day, "~")) - 1
+    if index < 0 or history[index][0] < day - timedelta(days=BAND_TOLERANCE):
+        return None
+    return history[index][1]
 
 
 def _within(days: list[date], start: date) -> bool:
@@ -62,10 +72,12 @@ def measure(playbook: Playbook, scope=None, today: date | None = None) -> dict[s
                     UsageFeatureDay.account_id.in_(account_ids), UsageFeatureDay.feature == playbook.promoted_feature,
                     UsageFeatureDay.day >= first_day, UsageFeatureDay.events > 0)):
             feature_days.setdefault(account_id, []).append(day)
-    wanted_days = {e.entered_at.date() + timedelta(days=n) for e in episodes for n in HORIZONS}
-    bands = {(a, d): b for a, d, b in Session.execute(
-        select(HealthScore.account_id, HealthScore.as_of, HealthScore.band).where(
-            HealthScore.account_id.in_(account_ids), HealthScore.as_of.in_(sorted(wanted_days))))}
+    history: dict[int, list[tuple[date, str]]] = {}
+    for account_id, as_of, band in Session.execute(
+            select(HealthScore.account_id, HealthScore.as_of, HealthScore.band).where(
+                HealthScore.account_id.in_(account_ids), HealthScore.as_of >= first_day)
+            .order_by(HealthScore.account_id, HealthScore.as_of)):
+        history.setdefault(account_id, []).append((as_of, band))
     for episode in episodes:
         group = groups["held_out" if episode.held_out else "reached"]
         start = episode.entered_at.date()
@@ -74,7 +86,8 @@ def measure(playbook: Playbook, scope=None, today: date | None = None) -> dict[s
         group.opened_articles += _within(article_days.get(episode.account_id, []), start)
         group.started_feature += _within(feature_days.get(episode.account_id, []), start)
         for n in HORIZONS:
-            later = bands.get((episode.account_id, start + timedelta(days=n)))
+            target = start + timedelta(days=n)
+            later = band_on(history.get(episode.account_id, []), target) if target <= today else None
             if episode.band_at_entry is None or later is None:
                 continue
             change = BAND_ORDER[later] - BAND_ORDER[episode.band_at_entry]

@@ -169,3 +169,22 @@ def test_preview_without_csrf_token_is_refused(app, world):
     token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     answer = client.post("/playbooks/segments/preview", json={"rules": SOON}, headers={"X-CSRFToken": token})
     assert answer.status_code == 200 and answer.get_json()["count"] == 1
+
+
+def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, client, world, login, make_playbook):
+    with app.app_context():
+        set_setting("playbooks.holdout_share", 0.0)
+        Session.commit()
+    make_playbook([{"kind": "days_to_renewal", "op": "<=", "days": 200}], email_subject="", email_body="",
+                  message_text="Your renewal is coming: book a review with us.")
+    from analytics.playbooks import run_playbooks
+    from analytics.playbook_card import messages_for
+
+    with app.app_context():
+        run_playbooks()
+        Session.commit()
+        assert messages_for(world["account_a"].id) == [("Welcome", "Your renewal is coming: book a review with us.")]
+        playbook = Session.scalar(select(Playbook))
+        playbook.is_active = False
+        Session.commit()
+        assert messages_for(world["account_a"].id) == []
