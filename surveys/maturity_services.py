@@ -209,6 +209,8 @@ def unanswered_dimensions(response: AssessmentResponse) -> list[str]:
 
 def submit_response(response: AssessmentResponse, user: User) -> AssessmentRound:
     """Submit a complete draft, recompute the round's result, count the engagement, warn the CSM of a drop."""
+    # Lock the response so two submits of the same draft at once count it once.
+    Session.refresh(response, with_for_update=True)
     assessment_round = _check_draft(response, user)
     missing = unanswered_dimensions(response)
     if missing:
