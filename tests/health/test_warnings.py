@@ -110,3 +110,23 @@ def test_new_warnings_are_not_raised_for_healthy_accounts(app, create_account, c
         recompute(AS_OF)
         Session.commit()
         assert warnings_of(account) == {}
+
+
+def test_each_warning_is_mailed_once_to_the_csm(app, create_account, create_user):
+    """A new warning queues one mail to the account's CSM with its figures; later recomputes queue none."""
+    from models.mail import OutboxMessage
+
+    csm = create_user("csm", email="casey@csm.test")
+    account = create_account(name="Quiet Co", seats=3, customer_since=AS_OF - timedelta(days=300), csm=csm)
+    users = [create_user("customer", account=account, password=None) for _ in range(3)]
+    with app.app_context():
+        add_usage(account, users, days_back(AS_OF, 40, 15))
+        recompute(AS_OF)
+        recompute(AS_OF + timedelta(days=1))
+        Session.commit()
+        mails = Session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "health_warning")).all()
+        warning = warnings_of(account)["no_login"][0]
+    assert len(mails) == 1
+    assert mails[0].to_address == "casey@csm.test" and "Quiet Co" in mails[0].subject
+    assert "days without login: 15" in mails[0].body_text and "http://portal.test/csm/#warnings" in mails[0].body_text
+    assert warning.mailed_at is not None
