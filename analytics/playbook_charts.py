@@ -1,7 +1,7 @@
 """Cohort charts: retention by age per cohort, and medians by age (plain data in, Bokeh out)."""
 from __future__ import annotations
 
-from bokeh.models import ColumnDataSource, HoverTool, NumeralTickFormatter
+from bokeh.models import ColumnDataSource, HoverTool, NumeralTickFormatter, Range1d
 from bokeh.plotting import figure
 
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
@@ -25,6 +25,7 @@ def retention_chart(series: dict[str, list[float | None]], what: str):
     if not drawn:
         return None
     chart = _figure(f"{what} retention by age, per start cohort", f"{what} retention (% of the cohort)", True)
+    chart.y_range = Range1d(0, 1.05)
     for n, (key, values) in enumerate(sorted(drawn.items())):
         points = [(age, value) for age, value in enumerate(values) if value is not None]
         source = ColumnDataSource({"age": [p[0] for p in points], "value": [p[1] for p in points],

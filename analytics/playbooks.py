@@ -234,23 +234,31 @@ class _Run:
         new_ids = [a.id for a in accounts if a.id not in open_episodes]
         self.budgets.update({k: v for k, v in budgets_left(new_ids + [i for i in open_episodes if i in member_ids],
                                                            self.now).items() if k not in self.budgets})
+        fresh = []
         for account in accounts:
-            episode = open_episodes.get(account.id)
-            if episode is None:
+            if account.id not in open_episodes:
                 episode = PlaybookEpisode(playbook_id=playbook.id, account_id=account.id, entered_at=self.now,
                                           held_out=is_held_out(playbook.id, account.id, self.share),
                                           band_at_entry=health.get(account.id, (None, None))[1])
                 Session.add(episode)
-                Session.flush()
-                self.report.entered += 1
-                if playbook.message_text and not episode.held_out:
-                    self.line(playbook, account, "dashboard", "in-portal message shown")
-            self.account(playbook, account, episode, people.get(account.id, []),
+                fresh.append(episode)
+                open_episodes[account.id] = episode
+        Session.flush()  # one flush gives every new episode its id
+        self.report.entered += len(fresh)
+        reached: dict[int, set[int]] = {}
+        for episode_id, user_id in Session.execute(select(PlaybookSend.episode_id, PlaybookSend.user_id).where(
+                PlaybookSend.playbook_id == playbook.id,
+                PlaybookSend.episode_id.in_([open_episodes[i].id for i in member_ids] or [-1]))):
+            reached.setdefault(episode_id, set()).add(user_id)
+        for account in accounts:
+            episode = open_episodes[account.id]
+            if episode in fresh and playbook.message_text and not episode.held_out:
+                self.line(playbook, account, "dashboard", "in-portal message shown")
+            due = [u for u in people.get(account.id, []) if u.id not in reached.get(episode.id, set())]
+            self.account(playbook, account, episode, due,
                          active.get(account.id, 0), health.get(account.id, (None, None))[0])
 
-    def account(self, playbook, account, episode, users, active_users, health_score) -> None:
-        already = set(Session.scalars(select(PlaybookSend.user_id).where(PlaybookSend.episode_id == episode.id)))
-        due = [u for u in users if u.id not in already]
+    def account(self, playbook, account, episode, due, active_users, health_score) -> None:
         if episode.held_out:
             for user in due:
                 Session.add(PlaybookSend(playbook_id=playbook.id, episode_id=episode.id, account_id=account.id,

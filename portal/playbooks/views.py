@@ -84,11 +84,15 @@ def segment_preview():
     try:
         rules = parse_rules(payload["rules"])
     except SegmentError as error:
-        return jsonify(error=str(error)), 422
-    scope = owner_scope(current_user)
+        # an answer, not a failure: rules are often incomplete while they are typed
+        return jsonify(valid=False, error=str(error))
+    owner = current_user
+    if isinstance(payload.get("segment_id"), int):  # an admin editing a CSM's segment previews that CSM's accounts
+        owner = queries.segment_or_404(payload["segment_id"], current_user).owner
+    scope = owner_scope(owner)
     found = members(rules, scope)
     return jsonify(
-        count=len(found), total=scope_count(scope), rules=[describe_rule(r) for r in rules["rules"]],
+        valid=True, count=len(found), total=scope_count(scope), rules=[describe_rule(r) for r in rules["rules"]],
         members=[{"external_id": a.external_id, "name": a.name,
                   "url": url_for("dashboard.overview", ext=a.external_id)} for a in found[:PREVIEW_LIMIT]],
     )
@@ -278,6 +282,12 @@ def cohorts():
 
 
 COHORT_CHARTS = ("retention", "revenue", "health", "active")
+EMPTY_CHART_MESSAGES = {
+    "retention": "No account matches these filters.",
+    "revenue": "No account with ARR matches these filters.",
+    "health": "No health history for these accounts yet; it appears after the first health recompute.",
+    "active": "No usage for these accounts yet; it appears with the first events.",
+}
 
 
 @bp.get("/cohorts/<name>.json")
@@ -301,5 +311,5 @@ def cohort_chart(name: str):
         chart = playbook_charts.median_by_age_chart(data.active_share_by_age, "Median active-user share by age",
                                                     "Distinct active users in the month per seat (%)", True)
     if chart is None:
-        return jsonify(empty=True, message="No account matches these filters yet, or there is no history to draw.")
+        return jsonify(empty=True, message=EMPTY_CHART_MESSAGES[name])
     return chart_response(figure_json(chart))

@@ -9,6 +9,7 @@
   var token = form.querySelector("input[name='csrf_token']");
   var status = document.getElementById("preview-status");
   var list = document.getElementById("preview-members");
+  var segmentId = parseInt(form.getAttribute("data-segment-id") || "", 10) || null;
   var timer = null;
   var sequence = 0;
 
@@ -32,12 +33,15 @@
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json",
                  "X-CSRFToken": token ? token.value : "" },
-      body: JSON.stringify({ rules: rules.value })
+      body: JSON.stringify(segmentId ? { rules: rules.value, segment_id: segmentId } : { rules: rules.value })
     })
-      .then(function (response) { return response.json(); })
+      .then(function (response) {
+        if (!response.ok) { throw new Error("HTTP " + response.status); }
+        return response.json();
+      })
       .then(function (answer) {
         if (mine !== sequence) { return; }
-        if (answer.error) { show(answer.error, []); return; }
+        if (!answer.valid) { show(answer.error || "These rules cannot be used yet.", []); return; }
         var text = answer.count + " of " + answer.total + " active accounts match";
         if (answer.count > answer.members.length) { text += " (the first " + answer.members.length + " are listed)"; }
         show(text + ".", answer.members);

@@ -75,7 +75,8 @@ def test_segment_with_an_unknown_feature_is_refused(csm_a_client):
     page = csm_a_client.post("/playbooks/segments/new", data={"name": "Bad", "rules": rules})
     assert page.status_code == 200 and "There is no feature &#39;teleport&#39;" in page.get_data(as_text=True)
     preview = csm_a_client.post("/playbooks/segments/preview", json={"rules": rules})
-    assert preview.status_code == 422 and "teleport" in preview.get_json()["error"]
+    assert preview.status_code == 200 and preview.get_json()["valid"] is False
+    assert "teleport" in preview.get_json()["error"]
 
 
 def test_csm_cannot_open_or_change_another_csms_segment_or_playbook(app, client, world, login):
