@@ -78,6 +78,32 @@ def _daily(account: Account, period: Period) -> list[int]:
     return [int(rows.get(period.start + timedelta(days=k), 0)) for k in range(period.days)]
 
 
+def _frozen_dashboard(account: Account, period: Period) -> dict | None:
+    """The dashboard body of the period, frozen: its figures, its chart JSON and its public cards rendered to HTML."""
+    try:
+        from analytics.dashboard import CHART_NAMES, chart_payload, dashboard_context
+    except ImportError:
+        return None
+    from flask import render_template
+
+    context = dashboard_context(account, period, include_staff_only=False)
+    headline = []
+    for card in context["headline"]:
+        card = dict(card)
+        card["window"] = [day.isoformat() for day in card["window"]]
+        headline.append(card)
+    return {
+        "period_label": context["period_label"],
+        "headline": headline,
+        "headline_window_days": context["headline_window_days"],
+        "adoption": context["adoption"],
+        "adopted_count": context["adopted_count"],
+        "active_users_in_period": context["active_users_in_period"],
+        "cards_html": [render_template(card.template, card=card, context=card.context) for card in context["cards"]],
+        "charts": {name: chart_payload(account, name, period) for name in CHART_NAMES},
+    }
+
+
 def take_snapshot(account: Account, period: Period) -> dict:
     """Everything the review shows, as plain JSON-ready data."""
     previous = period.previous()
@@ -94,6 +120,7 @@ def take_snapshot(account: Account, period: Period) -> dict:
         "daily_active_users": _daily(account, period),
         "previous_daily_active_users": _daily(account, previous),
         "health_history": [[d.isoformat(), s] for d, s in history],
+        "dashboard": _frozen_dashboard(account, period),
     }
 
 

@@ -12,13 +12,29 @@ from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
 from portal.access import account_or_404
 from portal.charts import chart_response, figure_json
+from portal.dashboard.cards import Card
 from portal.services import ServiceError
 from portal.share.forms import RevokeForm, ShareLinkForm
 from portal.share.services import create_link, link_for_token, link_state, log_visit, previous_link, revoke_link
 from portal.share.snapshot import METRICS, changes, quarter_periods
 
 bp = Blueprint("share", __name__)
-CHARTS = ("active_users", "health")
+CHARTS = ("period_active_users", "health")  # the review's own charts; the dashboard's come frozen in the snapshot
+
+
+def _dashboard_body(snapshot: dict, token: str) -> dict | None:
+    """The frozen dashboard as the context templates/dashboard/_body.html expects."""
+    frozen = snapshot.get("dashboard")
+    if not frozen:
+        return None
+    headline = []
+    for card in frozen["headline"]:
+        card = dict(card)
+        card["window"] = tuple(date.fromisoformat(day) for day in card["window"])
+        headline.append(card)
+    cards = [Card("share/_frozen_card.html", {"html": html}) for html in frozen["cards_html"]]
+    return {**frozen, "headline": headline, "cards": cards,
+            "chart_urls": {name: url_for("share.chart", token=token, name=name) for name in frozen["charts"]}}
 
 
 def _staff_account(ext: str):
@@ -97,6 +113,7 @@ def review(token: str):
         since_last = {"created_at": earlier.created_at, "period": json.loads(earlier.snapshot_json)["period"],
                       "rows": changes(json.loads(earlier.snapshot_json)["current_figures"], snapshot["current_figures"])}
     return render_template("share/review.html", link=link, token=token, snapshot=snapshot, metrics=METRICS,
+                           body=_dashboard_body(snapshot, token),
                            period_rows=changes(snapshot["previous_figures"], snapshot["current_figures"]),
                            since_last=since_last)
 
@@ -108,10 +125,13 @@ def chart(token: str, name: str):
     from analytics.health_recompute import health_bands
 
     link = _valid_link_or_gone(token)
+    snapshot = json.loads(link.snapshot_json)
+    frozen = (snapshot.get("dashboard") or {}).get("charts", {})
+    if name in frozen:
+        return chart_response(frozen[name])
     if name not in CHARTS:
         abort(404)
-    snapshot = json.loads(link.snapshot_json)
-    if name == "active_users":
+    if name == "period_active_users":
         current = snapshot["daily_active_users"]
         if not any(current) and not any(snapshot["previous_daily_active_users"]):
             return empty("No usage was recorded in this period or the one before.")

@@ -84,7 +84,7 @@ def test_revoked_and_expired_links_answer_410_and_unknown_404(app, world, client
     assert client.post(f"/accounts/ALPHA/share/{link_id}/revoke").status_code == 302
     gone = app.test_client().get(f"/share/{token}")
     assert gone.status_code == 410 and "no longer valid" in gone.get_data(as_text=True)
-    assert app.test_client().get(f"/share/{token}/charts/active_users.json").status_code == 410
+    assert app.test_client().get(f"/share/{token}/charts/period_active_users.json").status_code == 410
     token2 = token_of(create(client))
     with app.app_context():
         link = Session.scalars(select(ShareLink).order_by(ShareLink.id.desc())).first()
@@ -142,10 +142,28 @@ def test_share_charts_answer_json(app, world, client, login, create_user):
     """Chart JSON of the review: empty state without data, a Bokeh document with data."""
     login(world["csm_a"])
     token = token_of(create(client))
-    assert app.test_client().get(f"/share/{token}/charts/active_users.json").get_json()["empty"] is True
+    assert app.test_client().get(f"/share/{token}/charts/period_active_users.json").get_json()["empty"] is True
     customer = create_user("customer", account=world["account_a"], password=None)
     with app.app_context():
         add_usage(world["account_a"], [customer], days_back(TODAY - timedelta(days=1), 29, 0))
     token = token_of(create(client))
-    assert "doc" in app.test_client().get(f"/share/{token}/charts/active_users.json").get_json()
+    assert "doc" in app.test_client().get(f"/share/{token}/charts/period_active_users.json").get_json()
     assert app.test_client().get(f"/share/{token}/charts/nope.json").status_code == 404
+
+
+def test_the_review_shows_the_dashboard_frozen_with_its_cards_and_charts(app, world, client, login, create_user):
+    """The review holds the dashboard's headline figures, the health card and the dashboard's charts, as at creation."""
+    from analytics.health_recompute import recompute
+
+    customer = create_user("customer", account=world["account_a"], password=None)
+    with app.app_context():
+        add_usage(world["account_a"], [customer], days_back(TODAY - timedelta(days=1), 59, 0))
+        recompute(TODAY - timedelta(days=1))
+        Session.commit()
+    login(world["csm_a"])
+    token = token_of(create(client))
+    html = app.test_client().get(f"/share/{token}").get_data(as_text=True)
+    assert 'data-headline="active_users"' in html and 'data-card="health"' in html
+    assert f"/share/{token}/charts/active_users.json" in html
+    assert "doc" in app.test_client().get(f"/share/{token}/charts/active_users.json").get_json()
+    assert 'data-card="forecast"' not in html  # staff-only cards stay out of the review

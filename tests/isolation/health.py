@@ -12,5 +12,5 @@ ROUTES.update({
     "share.manage": Route("account"),
     "share.revoke": Route("account"),
     "share.review": Route("token_link"),
-    "share.chart": Route("token_link", {"name": "active_users"}),
+    "share.chart": Route("token_link", {"name": "period_active_users"}),
 })
