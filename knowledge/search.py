@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
+import time
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ MAX_TERMS = 10  # words of a query that are used
 MAX_TERM_LENGTH = 40  # longer "words" are cut
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, turned into <mark> after escaping
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_SNIPPET_WORD = re.compile(r"\S+")
 # Words too common to say two articles are alike.
 STOPWORDS = frozenset(
     "a an and are as at be by can do does for from how i in is it my of on or our the this to up use using "
@@ -81,18 +83,89 @@ def _tsquery(terms: list[str], prefix: bool, any_term: bool) -> str:
     return (" | " if any_term else " & ").join(parts)
 
 
-def _search_sqlite(terms, statuses, limit, prefix, any_term, exclude_id):
-    sql = text(
-        "SELECT a.id, a.slug, a.title, a.status, "
-        "snippet(kb_article_fts, 2, :mark_start, :mark_end, '…', 24) AS snippet "
-        "FROM kb_article_fts JOIN kb_article a ON a.id = kb_article_fts.rowid "
+_FTS5_RANKED = (
+    "SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH :match "
+    "ORDER BY bm25(kb_article_fts, 10.0, 4.0, 1.0) LIMIT :limit"
+)
+
+
+def _fts5_ranked_ids(match: str, statuses, limit: int, exclude_id) -> list[int]:
+    """Best-ranked ids among the wanted statuses; over-fetch and filter, join only when that is not enough."""
+    fetched = list(Session.scalars(text(_FTS5_RANKED), {"match": match, "limit": limit * 2 + 1}))
+    if not fetched:
+        return []
+    allowed = set(Session.scalars(
+        select(Article.id).where(Article.id.in_(fetched), Article.status.in_(statuses), Article.id != (exclude_id or -1))
+    ))
+    ids = [i for i in fetched if i in allowed]
+    if len(ids) >= limit or len(fetched) <= limit * 2:
+        return ids[:limit]
+    joined = text(
+        "SELECT a.id FROM kb_article_fts JOIN kb_article a ON a.id = kb_article_fts.rowid "
         "WHERE kb_article_fts MATCH :match AND a.status IN :statuses AND a.id != :exclude "
         "ORDER BY bm25(kb_article_fts, 10.0, 4.0, 1.0) LIMIT :limit"
     ).bindparams(bindparam("statuses", expanding=True))
-    return Session.execute(sql, {
-        "mark_start": MARK_START, "mark_end": MARK_END, "match": _fts5_query(terms, prefix, any_term),
-        "statuses": list(statuses), "exclude": exclude_id or -1, "limit": limit,
-    }).all()
+    return list(Session.scalars(joined, {"match": match, "statuses": list(statuses), "exclude": exclude_id or -1, "limit": limit}))
+
+
+def _search_sqlite(terms, statuses, limit, prefix, any_term, exclude_id):
+    # Titles and tags first: on a common word the body matches half the articles, and ranking them
+    # all costs more than the whole budget, while a title match outranks body mentions anyway.
+    match = _fts5_query(terms, prefix, any_term)
+    ids = _fts5_ranked_ids(f"{{title tags_text}} : ({match})", statuses, limit, exclude_id)
+    if len(ids) < limit:
+        ids = _fts5_ranked_ids(match, statuses, limit, exclude_id)
+    if not ids:
+        return []
+    rows = {row.id: row for row in Session.execute(
+        select(Article.id, Article.slug, Article.title, Article.status, Article.body_text).where(Article.id.in_(ids)))}
+    # Snippets made here for the rows kept: FTS5's snippet() re-expands prefix terms for every row.
+    return [SnippetRow(r.id, r.slug, r.title, r.status, make_snippet(r.body_text, terms, prefix))
+            for r in (rows[i] for i in ids if i in rows)]
+
+
+@dataclass
+class SnippetRow:
+    """A found article's columns and its snippet with match markers."""
+
+    id: int
+    slug: str
+    title: str
+    status: str
+    snippet: str
+
+
+def _matcher(terms: list[str], prefix: bool):
+    """Does a word match one of the terms? Same word, the same stem (roughly), or the typed prefix."""
+    stems = [term if len(term) <= 4 else term[: max(4, len(term) - 2)] for term in terms]
+    last = len(terms) - 1
+
+    def matches(word: str) -> bool:
+        word = word.lower()
+        for index, (term, stem) in enumerate(zip(terms, stems)):
+            if word == term or word.startswith(stem) and len(word) - len(stem) <= 4:
+                return True
+            if prefix and index == last and word.startswith(term):
+                return True
+        return False
+
+    return matches
+
+
+def make_snippet(body: str, terms: list[str], prefix: bool = False, width: int = 28) -> str:
+    """About `width` words of the body around the first match, matches wrapped in the markers."""
+    matches = _matcher(terms, prefix)
+    words = list(_SNIPPET_WORD.finditer(body or ""))
+    first = next((n for n, w in enumerate(words) if any(matches(x) for x in _WORD.findall(w.group()))), 0)
+    start = max(0, first - width // 3)
+    chosen = words[start:start + width]
+    if not chosen:
+        return ""
+    def mark(word: re.Match) -> str:
+        return f"{MARK_START}{word.group()}{MARK_END}" if matches(word.group()) else word.group()
+
+    text_out = " ".join(_WORD.sub(mark, w.group()) for w in chosen)
+    return ("…" if start > 0 else "") + text_out + ("…" if start + width < len(words) else "")
 
 
 def _search_postgres(terms, statuses, limit, prefix, any_term, exclude_id):
@@ -119,33 +192,36 @@ def _run(terms, statuses, limit, prefix, any_term, exclude_id=None) -> list[Sear
     return [SearchHit(row.id, row.slug, row.title, row.status, highlight(row.snippet)) for row in rows]
 
 
-_vocabulary_cache: dict[tuple, list[str]] = {}
+VOCABULARY_TTL = 60.0  # seconds a vocabulary is reused before it is read again
+_vocabulary_cache: dict[str, tuple[float, dict[tuple[str, int], list[str]]]] = {}
 
 
-def _vocabulary() -> list[str]:
-    """Words of titles and tags (cached until an article changes)."""
-    key_row = Session.execute(select(func.count(Article.id), func.max(Article.updated_at))).one()
-    key = (str(Session.get_bind().url), key_row[0], str(key_row[1]))
-    if key not in _vocabulary_cache:
+def _vocabulary() -> dict[tuple[str, int], list[str]]:
+    """Words of published titles and tags, grouped by (first letter, length), re-read every minute."""
+    key = str(Session.get_bind().url)
+    cached = _vocabulary_cache.get(key)
+    if cached is None or time.monotonic() - cached[0] > VOCABULARY_TTL:
         words: set[str] = set()
-        for title, tags in Session.execute(select(Article.title, Article.tags_text)):
+        for title, tags in Session.execute(select(Article.title, Article.tags_text).where(Article.status == "published")):
             words.update(w for w in query_terms(f"{title} {tags}") if len(w) > 2)
-            if len(words) > 50_000:
-                break
-        _vocabulary_cache.clear()
-        _vocabulary_cache[key] = sorted(words)
-    return _vocabulary_cache[key]
+        groups: dict[tuple[str, int], list[str]] = {}
+        for word in sorted(words):
+            groups.setdefault((word[0], len(word)), []).append(word)
+        cached = (time.monotonic(), groups)
+        _vocabulary_cache[key] = cached
+    return cached[1]
 
 
 def _corrected(terms: list[str]) -> list[str] | None:
-    vocabulary = _vocabulary()
-    known = set(vocabulary)
+    groups = _vocabulary()
     corrected, changed = [], False
     for term in terms:
-        if term in known or len(term) < 4:
+        if len(term) < 4 or term in groups.get((term[0], len(term)), ()):
             corrected.append(term)
             continue
-        close = difflib.get_close_matches(term, vocabulary, n=1, cutoff=0.75)
+        # Typos rarely change the first letter or the length by more than two: compare with those words only.
+        candidates = [w for n in range(len(term) - 2, len(term) + 3) for w in groups.get((term[0], n), ())]
+        close = difflib.get_close_matches(term, candidates, n=1, cutoff=0.75)
         corrected.append(close[0] if close else term)
         changed = changed or bool(close)
     return corrected if changed else None
