@@ -90,3 +90,22 @@ def red_risk(today: date) -> tuple[Chain, dict[int, float]]:
     """Each account's probability of being red in 90 days, from its latest band."""
     chain, latest = chain_from_history(today)
     return chain, {account_id: chain.probability(band) for account_id, band in latest.items()}
+
+
+def backtest(sequences: dict[int, list[str]], train_steps: int) -> dict:
+    """Fit on the first train_steps months, then score 'red in 3 months' forecasts from each later month.
+
+    Returns the Brier scores of the Markov forecast and of the naive 'stays in its band' forecast.
+    """
+    chain = estimate({a: seq[:train_steps] for a, seq in sequences.items()})
+    predictions, naive, outcomes = [], [], []
+    for seq in sequences.values():
+        for start in range(train_steps - 1, len(seq) - HORIZON_STEPS):
+            now, later = seq[start], seq[start + HORIZON_STEPS]
+            if now is None or later is None:
+                continue
+            predictions.append(chain.probability(now))
+            naive.append(1.0 if now == "red" else 0.0)
+            outcomes.append(later == "red")
+    return {"forecasts": len(outcomes), "transitions": chain.transitions,
+            "brier_markov": brier(predictions, outcomes), "brier_naive": brier(naive, outcomes)}

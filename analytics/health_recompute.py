@@ -9,7 +9,7 @@ from typing import Optional
 
 from sqlalchemy import and_, case, delete, func, insert, select
 
-from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, HealthResult, score_account
+from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
 from models.accounts import Account
 from models.db import Session, utcnow
 from models.health import HealthScore
@@ -221,8 +221,6 @@ def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, He
     ).first()
     if row is not None:
         components = json.loads(row.components_json)
-        from analytics.scoring import Component
-
         return row.as_of, HealthResult(row.score, row.band, [Component(**c) for c in components])
     as_of = as_of or utcnow().date()
     facts = gather(as_of)

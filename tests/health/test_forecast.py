@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from analytics.forecast import BANDS, Chain, brier, estimate, monthly_sequences
+from analytics.forecast import BANDS, Chain, backtest, brier, estimate, monthly_sequences
 
 TRUE_CHAIN = {
     "green": {"green": 0.85, "yellow": 0.12, "red": 0.03},
@@ -68,3 +68,13 @@ def test_backtest_forecast_beats_staying_in_band():
             outcomes.append(later == "red")
     assert chain.transitions == 300 * 11
     assert brier(predictions, outcomes) < brier(naive, outcomes)
+
+
+def test_backtest_function_reports_both_brier_scores():
+    """backtest() fits on the first months and scores later forecasts; the Markov one wins on generated history."""
+    rng = random.Random(5)
+    histories = {a: walk(rng, rng.choice(BANDS), 15) for a in range(200)}
+    result = backtest(histories, 10)
+    assert result["forecasts"] == 200 * 3 and result["transitions"] == 200 * 9
+    assert result["brier_markov"] < result["brier_naive"]
+    assert brier([0.0, 1.0], [False, True]) == 0.0
