@@ -37,7 +37,9 @@ def _playbooks(ctx) -> list[tuple[Playbook, tuple[str, ...]]]:
                            "reach their goals faster.\n\nReply to this e-mail and I will show you in 20 minutes."),
             "message_text": f"Try {feature_name}: teams like yours who use it reach their goals faster.",
             "promoted_feature": feature.feature if feature is not None else None}),
-        ("Detractor follow-up", [{"kind": "nps_category", "in": ["detractor"], "days": 90}], ("declining", "recovering"), {
+        # every account with a fresh detractor answer is followed up, even when that is all of them: confirmed
+        ("Detractor follow-up", [{"kind": "nps_category", "in": ["detractor"], "days": 30}], ("declining", "recovering"), {
+            "confirmed_all": True,
             "email_subject": "Thank you for your honest feedback, {{ first_name }}",
             "email_body": ("Hello {{ first_name }},\n\nthank you for telling us what does not work for "
                            "{{ account_name }}. I would like to understand it better and fix it with you: "

@@ -182,3 +182,17 @@ def test_dry_run_lists_who_would_get_what_and_changes_nothing(app, cast, make_pl
     assert result.exit_code == 0, result.output
     assert "Mail: 3 sent" in result.output
     assert len(smtp_server.messages) == 3
+
+
+def test_unsafe_markup_and_markdown_in_figures_are_rendered_harmlessly(app, cast, make_playbook, smtp_server):
+    with app.app_context():
+        account = Session.get(type(cast["soon_a"]), cast["soon_a"].id)
+        account.name = "Alpha <b>*Inc*</b>"
+        Session.commit()
+    make_playbook(RENEWING_SOON, email_body=(
+        "Hi {{ first_name }} of {{ account_name }}\n\n<script>alert(1)</script>"
+        "[click](javascript:alert(1)) <img src=x onerror=alert(1)>"))
+    _run(app)
+    html = smtp_server.html_of(next(m for m in smtp_server.messages if m["To"] == "ada@alpha.test"))
+    assert "<script" not in html and 'href="javascript' not in html and "onerror" not in html
+    assert "Alpha &lt;b&gt;*Inc*&lt;/b&gt;" in html
