@@ -7,6 +7,7 @@ from datetime import timedelta
 from analytics.health_recompute import health_now, score_on
 from analytics.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
 from models.accounts import Account
+from models.db import utcnow
 from portal.dashboard.cards import Card, Period, card_provider
 
 
@@ -17,8 +18,10 @@ def health_card(account: Account, period: Period) -> Card | None:
     if stored is not None:
         as_of = stored.as_of
         result = HealthResult(stored.score, stored.band, [Component(**c) for c in json.loads(stored.components_json)])
+    elif period.end >= utcnow().date() - timedelta(days=1) and not score_on([account.id], utcnow().date()):
+        as_of, result = health_now(account)  # nothing stored yet: computed now
     else:
-        as_of, result = health_now(account)
+        return None  # the period ends before the account's stored history begins
     earlier = score_on([account.id], as_of - timedelta(days=30)).get(account.id)
     trend = None if earlier is None or earlier.as_of >= as_of else round(result.score - earlier.score, 1)
     lever = biggest_lever(result)

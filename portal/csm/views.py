@@ -42,7 +42,9 @@ def portfolio():
     active = [a for a in accounts if a.status == "active"]
     rows = account_rows(active, today)
     scored = [r for r in rows if r.score is not None]
-    at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.5], key=lambda r: r.score)[:8]
+    # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
+    at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.3
+                      or (r.band != "green" and r.open_warnings)], key=lambda r: r.score)[:8]
     advocates = sorted([r for r in scored if r.band == "green" and (r.nps is None or r.nps >= 50)],
                        key=lambda r: (-(r.nps or 0), -r.score))[:8]
     renewals = sorted([r for r in rows if r.account.renewal_date and today <= r.account.renewal_date <= today + timedelta(days=90)],

@@ -40,3 +40,13 @@ def test_forecast_card_is_not_public(app, world):
         Session.commit()
         public = [c.template for c in cards_for(account, Period(TODAY - timedelta(days=29), TODAY))]
     assert "health/_card.html" in public and "health/_forecast_card.html" not in public
+
+
+def test_health_card_is_left_out_for_a_period_before_the_history(app, world):
+    """A period that ends before the first stored score shows no health card rather than today's score."""
+    account = world["account_a"]
+    with app.app_context():
+        Session.add(HealthScore(account_id=account.id, as_of=TODAY, score=20, band="red", components_json="[]"))
+        Session.commit()
+        old = Period(TODAY - timedelta(days=200), TODAY - timedelta(days=110))
+        assert "health/_card.html" not in [c.template for c in cards_for(account, old)]
