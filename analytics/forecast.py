@@ -89,6 +89,8 @@ def chain_from_history(today: date, days: int = 730) -> tuple[Chain, dict[int, s
 def red_risk(today: date) -> tuple[Chain, dict[int, float]]:
     """Each account's probability of being red in 90 days, from its latest band."""
     chain, latest = chain_from_history(today)
+    if chain.transitions == 0:
+        return chain, {}  # no month-to-month history yet: no forecast rather than "stays as it is"
     return chain, {account_id: chain.probability(band) for account_id, band in latest.items()}
 
 
