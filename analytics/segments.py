@@ -39,6 +39,21 @@ MAX_DAYS = 3650
 KINDS = ("tier", "health_band", "health_trend", "seat_utilisation", "feature_unused", "feature_used",
          "nps_category", "maturity_level", "days_to_renewal", "customer_since", "customer_for_days")
 
+# A starting point for each kind of rule (the segment editor's "Add a rule").
+RULE_EXAMPLES = {
+    "tier": {"kind": "tier", "in": ["scalable"]},
+    "health_band": {"kind": "health_band", "in": ["yellow", "red"]},
+    "health_trend": {"kind": "health_trend", "direction": "down", "points": 10, "days": 30},
+    "seat_utilisation": {"kind": "seat_utilisation", "op": "<", "percent": 30},
+    "feature_unused": {"kind": "feature_unused", "feature": "FEATURE", "days": 30},
+    "feature_used": {"kind": "feature_used", "feature": "FEATURE", "days": 30},
+    "nps_category": {"kind": "nps_category", "in": ["detractor"], "days": 90},
+    "maturity_level": {"kind": "maturity_level", "dimension": "overall", "op": "<=", "level": 2},
+    "days_to_renewal": {"kind": "days_to_renewal", "op": "<=", "days": 90},
+    "customer_since": {"kind": "customer_since", "op": "after", "date": "2026-01-01"},
+    "customer_for_days": {"kind": "customer_for_days", "op": ">=", "days": 30},
+}
+
 
 class SegmentError(ValueError):
     """Rules that cannot be accepted; the message is a sentence for the user."""

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from analytics.playbooks import PLACEHOLDERS, PlaybookError, read_unsubscribe_token, run_playbooks, unsubscribe
-from analytics.segments import KINDS, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
+from analytics.segments import KINDS, RULE_EXAMPLES, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
 from models.accounts import User
 from models.db import Session
 from portal.access import staff_required
@@ -30,8 +30,15 @@ def index():
 
 
 def _segment_page(form: SegmentForm, segment=None):
+    from sqlalchemy import select
+
+    from models.usage import KeyFeature
+
+    feature = Session.scalar(select(KeyFeature.feature).order_by(KeyFeature.id)) or "FEATURE"
+    examples = {kind: {k: (feature if v == "FEATURE" else v) for k, v in rule.items()}
+                for kind, rule in RULE_EXAMPLES.items()}
     return render_template("playbooks/segment_form.html", form=form, segment=segment, kinds=KINDS,
-                           rules_help=RULES_HELP)
+                           rules_help=RULES_HELP, examples=examples)
 
 
 @bp.route("/segments/new", methods=["GET", "POST"])

@@ -51,6 +51,26 @@
       });
   }
 
+  var adder = document.getElementById("rule-adder");
+  if (adder) {
+    var examples = JSON.parse(adder.getAttribute("data-examples"));
+    document.getElementById("rule-add").addEventListener("click", function () {
+      var current;
+      try {
+        current = rules.value.trim() ? JSON.parse(rules.value) : { rules: [] };
+      } catch (error) {
+        show("Fix the rules' JSON first, then add a rule.", []);
+        return;
+      }
+      if (Array.isArray(current)) { current = { rules: current }; }
+      if (!current || !Array.isArray(current.rules)) { current = { rules: [] }; }
+      current.rules.push(examples[document.getElementById("rule-kind").value]);
+      rules.value = JSON.stringify(current, null, 2);
+      rules.focus();
+      preview();
+    });
+  }
+
   rules.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(preview, 400);

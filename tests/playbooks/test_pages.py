@@ -185,6 +185,16 @@ def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, 
         run_playbooks()
         Session.commit()
         assert messages_for(world["account_a"].id) == [("Welcome", "Your renewal is coming: book a review with us.")]
+        from datetime import date
+
+        from flask import render_template
+
+        from portal.dashboard.cards import Period, cards_for
+
+        account = Session.get(type(world["account_a"]), world["account_a"].id)
+        card = next(c for c in cards_for(account, Period(date.today(), date.today())) if c.template == "playbooks/_card.html")
+        with app.test_request_context():
+            assert "book a review with us." in render_template(card.template, card=card, context=card.context)
         playbook = Session.scalar(select(Playbook))
         playbook.is_active = False
         Session.commit()

@@ -5,6 +5,8 @@ from datetime import datetime, time, timedelta, timezone
 
 import pytest
 
+from sqlalchemy import select
+
 from analytics.segments import SegmentError, members, parse_rules
 from models.db import Session, utcnow
 from models.maturity import AssessmentRound, MaturityModel
@@ -109,3 +111,28 @@ def test_malformed_json_is_refused_with_its_position(app):
     with app.app_context():
         with pytest.raises(SegmentError, match="not valid JSON"):
             parse_rules('{"rules": [')
+
+
+def test_maturity_rule_reads_the_latest_level_of_a_named_dimension(app, accounts):
+    from models.maturity import AssessmentRoundLevel, MaturityDimension
+
+    with app.app_context():
+        model_id = Session.scalar(select(MaturityModel.id))
+        adoption = MaturityDimension(model_id=model_id, position=1, name="Adoption")
+        Session.add(adoption)
+        Session.flush()
+        rounds = {r.account_id: r for r in Session.scalars(select(AssessmentRound))}
+        older = AssessmentRound(account_id=accounts["beta"].id, model_id=model_id, overall_level=1,
+                                taken_on=days_ago(200), opened_at=utcnow() - timedelta(days=200))
+        Session.add(older)
+        Session.flush()
+        for account_id, round_, level in ((accounts["alpha"].id, rounds[accounts["alpha"].id], 2),
+                                          (accounts["beta"].id, rounds[accounts["beta"].id], 4),
+                                          (accounts["beta"].id, older, 1)):
+            Session.add(AssessmentRoundLevel(round_id=round_.id, dimension_id=adoption.id, account_id=account_id,
+                                             level=level, mean=float(level)))
+        Session.commit()
+        low = parse_rules({"rules": [{"kind": "maturity_level", "dimension": "adoption", "op": "<=", "level": 2}]})
+        assert low["rules"][0]["dimension"] == "Adoption"
+        # Beta's older round said 1, its latest says 4: only Alpha is low now
+        assert [a.external_id for a in members(low)] == ["ALPHA"]
