@@ -14,7 +14,7 @@ from models.accounts import Account
 from models.db import Session, utcnow
 from models.health import HealthScore
 from models.surveys import SurveyResponse
-from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay
+from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
 
 
 @dataclass
@@ -133,17 +133,19 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
 
     key_feature_names = list(Session.scalars(select(KeyFeature.feature)))
     key_features = len(key_feature_names)
-    used: dict[int, int] = {}
+    feature_users: dict[int, list[int]] = {}  # account -> distinct users of each key feature it used
     if key_features:
-        feature_pairs = (
-            select(UsageFeatureDay.account_id, UsageFeatureDay.feature)
-            .where(UsageFeatureDay.day >= recent_start, UsageFeatureDay.day <= as_of, UsageFeatureDay.events > 0,
-                   UsageFeatureDay.feature.in_(key_feature_names))
-            .group_by(UsageFeatureDay.account_id, UsageFeatureDay.feature)
+        triples = (
+            select(UsageUserFeatureDay.account_id, UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
+            .where(UsageUserFeatureDay.day >= recent_start, UsageUserFeatureDay.day <= as_of,
+                   UsageUserFeatureDay.feature.in_(key_feature_names))
+            .group_by(UsageUserFeatureDay.account_id, UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
             .subquery()
         )
-        used = dict(Session.execute(
-            select(feature_pairs.c.account_id, func.count()).group_by(feature_pairs.c.account_id)).all())
+        for account_id, users in Session.execute(
+            select(triples.c.account_id, func.count()).group_by(triples.c.account_id, triples.c.feature)
+        ):
+            feature_users.setdefault(account_id, []).append(int(users))
 
     nps = _nps_by_account(as_of)
 
@@ -167,7 +169,10 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
 
     for account_id, f in facts.items():
         f.inputs.key_features = key_features
-        f.inputs.key_features_used_28d = int(used.get(account_id, 0))
+        users_by_feature = feature_users.get(account_id, [])
+        f.inputs.key_features_used_28d = len(users_by_feature)
+        if key_features and f.inputs.users_28d:
+            f.inputs.key_feature_share = sum(min(1.0, n / f.inputs.users_28d) for n in users_by_feature) / key_features
         if account_id in nps:
             f.inputs.nps, f.inputs.nps_responses = nps[account_id]
         f.inputs.engagement_90d = engagement.get(account_id)

@@ -15,6 +15,7 @@ COMPONENT_LABELS = {
     "maturity": "Maturity",
 }
 FULL_UTILISATION = 0.8  # 80% of seats active in 28 days scores 100
+FULL_ADOPTION = 0.5  # each key feature used by half the active people scores 100
 
 
 @dataclass
@@ -28,6 +29,7 @@ class AccountInputs:
     has_usage_before: bool = False  # any usage day before the last 28 days
     key_features: int = 0  # key features the vendor defined
     key_features_used_28d: int = 0  # of them, used in the last 28 days
+    key_feature_share: float = 0.0  # mean over key features of (its users ÷ active users), last 28 days
     nps: Optional[float] = None  # NPS over the last 365 days, latest answer per respondent
     nps_responses: int = 0
     engagement_90d: Optional[int] = None  # portal interactions in 90 days; None: never engaged
@@ -89,13 +91,13 @@ def usage_component(inp: AccountInputs) -> Component:
 
 
 def adoption_component(inp: AccountInputs) -> Optional[Component]:
-    """Share of the key features used in the last 28 days."""
+    """How widely the key features are used: the mean share of active people using each, 50% or more scores 100."""
     if inp.key_features <= 0:
         return None
-    share = inp.key_features_used_28d / inp.key_features
     return Component(
-        "adoption", round(_clamp(share * 100), 1),
-        f"{inp.key_features_used_28d} of the {inp.key_features} key features were used in the last 28 days.",
+        "adoption", round(_clamp(inp.key_feature_share / FULL_ADOPTION * 100), 1),
+        f"{inp.key_features_used_28d} of the {inp.key_features} key features were used in the last 28 days; "
+        f"on average each was used by {inp.key_feature_share:.0%} of the people active (half of them or more scores full marks).",
     )
 
 

@@ -106,3 +106,27 @@ def test_api_health_hides_other_accounts(app, world, api):
 def test_openapi_describes_the_health_route(app, client):
     """The OpenAPI document lists the health route."""
     assert "/api/v1/accounts/{ext}/health" in client.get("/api/v1/openapi.json").get_json()["paths"]
+
+
+def test_adoption_by_hand(app, create_account, create_user):
+    """Two key features, one used by 2 of the 4 active people, the other by none: share 25% → adoption 50."""
+    from sqlalchemy import insert
+
+    from models.usage import KeyFeature, UsageUserFeatureDay
+
+    account = create_account(seats=10, customer_since=AS_OF - timedelta(days=300))
+    users = [create_user("customer", account=account, password=None) for _ in range(4)]
+    with app.app_context():
+        add_usage(account, users, days_back(AS_OF, 27, 0))
+        Session.add_all([KeyFeature(feature="reports", name="Reports"), KeyFeature(feature="alerts", name="Alerts")])
+        Session.execute(insert(UsageUserFeatureDay), [
+            {"account_id": account.id, "user_id": u.id, "feature": "reports", "day": d, "events": 2}
+            for u in users[:2] for d in days_back(AS_OF, 5, 0)] + [
+            {"account_id": account.id, "user_id": users[0].id, "feature": "search", "day": AS_OF, "events": 9}])
+        Session.commit()
+        recompute(AS_OF)
+        Session.commit()
+        components = {c["name"]: c for c in json.loads(Session.scalar(select(HealthScore.components_json)))}
+    assert components["adoption"]["score"] == 50.0
+    assert "1 of the 2 key features were used" in components["adoption"]["explanation"]
+    assert "each was used by 25% of the people active" in components["adoption"]["explanation"]
