@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import and_, case, delete, func, insert, select, true
 
 from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
 from models.accounts import Account
@@ -86,14 +86,18 @@ def _midnight(day: date):
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
-def gather(as_of: date) -> dict[int, AccountFacts]:
-    """Figures for every active account on as_of, from a handful of aggregate queries."""
+def gather(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, AccountFacts]:
+    """Figures for every active account on as_of (or only these), from a handful of aggregate queries."""
+
+    def only(column):
+        return column.in_(account_ids) if account_ids is not None else true()
+
     recent_start = as_of - timedelta(days=27)
     prev_start = as_of - timedelta(days=55)
     facts: dict[int, AccountFacts] = {}
     for row in Session.execute(
         select(Account.id, Account.csm_id, Account.arr, Account.seats, Account.customer_since).where(
-            Account.status == "active", Account.customer_since <= as_of)
+            Account.status == "active", Account.customer_since <= as_of, only(Account.id))
     ):
         facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
 
@@ -108,7 +112,7 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
             func.max(case((UsageAccountDay.logins > 0, UsageAccountDay.day))).label("last_login"),
             func.min(UsageAccountDay.day).label("first_day"),
         )
-        .where(UsageAccountDay.day <= as_of)
+        .where(UsageAccountDay.day <= as_of, only(UsageAccountDay.account_id))
         .group_by(UsageAccountDay.account_id)
     ):
         f = facts.get(row.account_id)
@@ -121,7 +125,7 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
     # Distinct counts as a grouped subquery (a hash aggregate), not count(DISTINCT) (a sort per group).
     user_pairs = (
         select(UsageUserDay.account_id, UsageUserDay.user_id)
-        .where(UsageUserDay.day >= recent_start, UsageUserDay.day <= as_of)
+        .where(UsageUserDay.day >= recent_start, UsageUserDay.day <= as_of, only(UsageUserDay.account_id))
         .group_by(UsageUserDay.account_id, UsageUserDay.user_id)
         .subquery()
     )
@@ -138,7 +142,7 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
         triples = (
             select(UsageUserFeatureDay.account_id, UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
             .where(UsageUserFeatureDay.day >= recent_start, UsageUserFeatureDay.day <= as_of,
-                   UsageUserFeatureDay.feature.in_(key_feature_names))
+                   UsageUserFeatureDay.feature.in_(key_feature_names), only(UsageUserFeatureDay.account_id))
             .group_by(UsageUserFeatureDay.account_id, UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
             .subquery()
         )
@@ -147,7 +151,7 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
         ):
             feature_users.setdefault(account_id, []).append(int(users))
 
-    nps = _nps_by_account(as_of)
+    nps = _nps_by_account(as_of, account_ids)
 
     since_90 = _midnight(as_of - timedelta(days=89))
     engagement = {
@@ -157,7 +161,7 @@ def gather(as_of: date) -> dict[int, AccountFacts]:
                 EngagementEvent.account_id,
                 func.sum(case((EngagementEvent.ts >= since_90, 1), else_=0)).label("recent"),
             )
-            .where(EngagementEvent.ts < _midnight(as_of + timedelta(days=1)))
+            .where(EngagementEvent.ts < _midnight(as_of + timedelta(days=1)), only(EngagementEvent.account_id))
             .group_by(EngagementEvent.account_id)
         )
     }
@@ -228,7 +232,7 @@ def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, He
         components = json.loads(row.components_json)
         return row.as_of, HealthResult(row.score, row.band, [Component(**c) for c in components])
     as_of = as_of or utcnow().date()
-    facts = gather(as_of)
+    facts = gather(as_of, [account.id])
     if account.id not in facts:
         facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
                                          AccountInputs(seats=account.seats))

@@ -23,6 +23,8 @@ class HealthSettingsForm(FlaskForm):
     weight_maturity = DecimalField(f"{COMPONENT_LABELS['maturity']} weight", validators=[InputRequired()])
     red_below = DecimalField("Red below (points)", validators=[InputRequired(), NumberRange(0, 100)])
     green_from = DecimalField("Green from (points)", validators=[InputRequired(), NumberRange(0, 100)])
+    gross_margin = DecimalField("Gross margin for LTV (0 to 1, e.g. 0.8 for 80%)",
+                                validators=[InputRequired(), NumberRange(0.01, 1, "Enter a share between 0.01 and 1.")])
     preview = SubmitField("Preview")
     save = SubmitField("Save")
 

@@ -138,8 +138,11 @@ def health_settings():
     from analytics.scoring import validate_bands, validate_weights
     from portal.settings import set_setting
 
+    from portal.settings import get_setting
+
     weights, bands = health_weights(), health_bands()
-    form = HealthSettingsForm(data={**{f"weight_{k}": v for k, v in weights.items()}, **bands})
+    margin = float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN))
+    form = HealthSettingsForm(data={**{f"weight_{k}": v for k, v in weights.items()}, **bands, "gross_margin": margin})
     preview = None
     problems: list[str] = []
     if form.validate_on_submit():
@@ -150,6 +153,7 @@ def health_settings():
             if form.save.data:
                 set_setting("health.weights", new_weights)
                 set_setting("health.bands", new_bands)
+                set_setting("portfolio.gross_margin", float(form.gross_margin.data))
                 Session.commit()
                 flash(f"Health settings saved; {preview['changed']} accounts change band from the next recompute.", "success")
                 return redirect(url_for("csm.health_settings"))

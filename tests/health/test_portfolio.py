@@ -115,7 +115,7 @@ def test_csm_cannot_touch_another_csms_warning(app, world, client, login):
 
 def settings_form(**overrides):
     data = {"weight_usage": "30", "weight_adoption": "20", "weight_sentiment": "15", "weight_engagement": "10",
-            "weight_plan": "15", "weight_maturity": "10", "red_below": "40", "green_from": "70"}
+            "weight_plan": "15", "weight_maturity": "10", "red_below": "40", "green_from": "70", "gross_margin": "0.8"}
     data.update(overrides)
     return data
 
@@ -125,6 +125,7 @@ def settings_form(**overrides):
     ({k: "0" for k in ("weight_usage", "weight_adoption", "weight_sentiment", "weight_engagement", "weight_plan", "weight_maturity")},
      "At least one weight"),
     ({"red_below": "70", "green_from": "40"}, "must be in order"),
+    ({"gross_margin": "1.5"}, "between 0.01 and 1"),
 ])
 def test_bad_health_settings_are_refused(app, world, client, login, overrides, message):
     """Negative or all-zero weights, thresholds out of order: an error, nothing saved."""
@@ -151,6 +152,7 @@ def test_settings_preview_counts_band_changes_and_save_stores(app, world, client
     assert client.post("/csm/settings/health", data={**settings_form(green_from="60"), "save": "Save"}).status_code == 302
     with app.app_context():
         assert get_setting("health.bands") == {"red_below": 40.0, "green_from": 60.0}
+        assert get_setting("portfolio.gross_margin") == 0.8
 
 
 def test_distribution_chart_is_empty_without_scores_then_drawn(app, world, client, login):
