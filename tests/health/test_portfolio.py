@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from analytics.portfolio import ltv, monthly_logo_churn, vendor_metrics
 from models.db import Session
