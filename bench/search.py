@@ -122,22 +122,27 @@ def run(url: str, rounds: int) -> dict:
     for query in QUERIES:
         search(query)
     timings: list[float] = []
+    cpu_timings: list[float] = []
     per_query: dict[str, list[float]] = {q: [] for q in QUERIES}
     for _ in range(rounds):
         for query in QUERIES:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             search(query)
             elapsed = (time.perf_counter() - started) * 1000
+            cpu_timings.append((time.process_time() - cpu_started) * 1000)
             timings.append(elapsed)
             per_query[query].append(elapsed)
     Session.remove()
     timings.sort()
+    cpu_timings.sort()
     slowest = sorted(per_query.items(), key=lambda item: -statistics.median(item[1]))[:3]
     return {
         "median": statistics.median(timings),
         "p95": timings[int(0.95 * (len(timings) - 1))],
         "max": timings[-1],
         "searches": len(timings),
+        "cpu_median": statistics.median(cpu_timings),
+        "cpu_p95": cpu_timings[int(0.95 * (len(cpu_timings) - 1))],
         "slowest": [(q, statistics.median(t)) for q, t in slowest],
     }
 
@@ -171,7 +176,10 @@ def main() -> None:
     prepare(url, args.articles, args.keep)
     figures = run(url, args.rounds)
     print(f"{args.backend}: {args.articles:,} articles, {figures['searches']} searches of {len(QUERIES)} kinds")
-    print(f"  median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms, max {figures['max']:.1f} ms")
+    print(f"  wall clock: median {figures['median']:.1f} ms, p95 {figures['p95']:.1f} ms, max {figures['max']:.1f} ms")
+    print(f"  CPU of this process (all of SQLite's work, PostgreSQL's client side only): "
+          f"median {figures['cpu_median']:.1f} ms, p95 {figures['cpu_p95']:.1f} ms")
+    print(f"  load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print("  slowest queries (median): " + ", ".join(f"{q!r} {ms:.1f} ms" for q, ms in figures["slowest"]))
 
 

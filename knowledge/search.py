@@ -23,6 +23,7 @@ from models.knowledge import Article
 
 MAX_TERMS = 10  # words of a query that are used
 MAX_TERM_LENGTH = 40  # longer "words" are cut
+BODY_CANDIDATES = 2000  # matches of the whole text ranked when titles give less than a page
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, turned into <mark> after escaping
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SNIPPET_WORD = re.compile(r"\S+")
@@ -109,12 +110,20 @@ def _fts5_ranked_ids(match: str, statuses, limit: int, exclude_id) -> list[int]:
 
 
 def _search_sqlite(terms, statuses, limit, prefix, any_term, exclude_id):
-    # Titles and tags first: on a common word the body matches half the articles, and ranking them
-    # all costs more than the whole budget, while a title match outranks body mentions anyway.
+    # Titles and tags first: a title match outranks body mentions anyway. The body pass ranks the
+    # first BODY_CANDIDATES matches only: on a common word the body matches half the articles, and
+    # ranking them all would cost more than the whole time budget.
     match = _fts5_query(terms, prefix, any_term)
     ids = _fts5_ranked_ids(f"{{title tags_text}} : ({match})", statuses, limit, exclude_id)
     if len(ids) < limit:
-        ids = _fts5_ranked_ids(match, statuses, limit, exclude_id)
+        scored = Session.execute(text(
+            "SELECT rowid, bm25(kb_article_fts, 10.0, 4.0, 1.0) AS score FROM kb_article_fts "
+            "WHERE kb_article_fts MATCH :match LIMIT :cap"
+        ), {"match": match, "cap": BODY_CANDIDATES}).all()
+        candidates = [row[0] for row in sorted(scored, key=lambda row: (row[1], row[0])) if row[0] not in ids]
+        allowed = set(Session.scalars(select(Article.id).where(
+            Article.id.in_(candidates), Article.status.in_(statuses), Article.id != (exclude_id or -1)))) if candidates else set()
+        ids += [i for i in candidates if i in allowed][: limit - len(ids)]
     if not ids:
         return []
     rows = {row.id: row for row in Session.execute(
@@ -169,19 +178,33 @@ def make_snippet(body: str, terms: list[str], prefix: bool = False, width: int =
 
 
 def _search_postgres(terms, statuses, limit, prefix, any_term, exclude_id):
-    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
-    sql = text(
-        "SELECT found.id, found.slug, found.title, found.status, "
-        "ts_headline('english', found.body_text, found.q, :options) AS snippet FROM ("
-        " SELECT a.id, a.slug, a.title, a.status, a.body_text, q, ts_rank(a.search_vector, q) AS rank"
-        " FROM kb_article a, to_tsquery('english', :tsquery) q"
-        " WHERE a.search_vector @@ q AND a.status IN :statuses AND a.id != :exclude"
-        " ORDER BY rank DESC, a.id LIMIT :limit) found ORDER BY found.rank DESC, found.id"
+    # Titles and tags first (a small tsvector with its own GIN index); then the first BODY_CANDIDATES
+    # articles whose whole text matches, ranked: ranking every body that mentions a common word is
+    # the costly part (each tsvector is read from TOAST).
+    params = {"tsquery": _tsquery(terms, prefix, any_term), "statuses": list(statuses), "exclude": exclude_id or -1}
+    title_sql = text(
+        "SELECT a.id FROM kb_article a, to_tsquery('english', :tsquery) q"
+        " WHERE a.title_vector @@ q AND a.status IN :statuses AND a.id != :exclude"
+        " ORDER BY ts_rank(a.title_vector, q) DESC, a.id LIMIT :limit"
     ).bindparams(bindparam("statuses", expanding=True))
-    return Session.execute(sql, {
-        "options": options, "tsquery": _tsquery(terms, prefix, any_term), "statuses": list(statuses),
-        "exclude": exclude_id or -1, "limit": limit,
-    }).all()
+    ids = list(Session.scalars(title_sql, {**params, "limit": limit}))
+    if len(ids) < limit:
+        body_sql = text(
+            "SELECT c.id FROM (SELECT a.id, a.search_vector FROM kb_article a, to_tsquery('english', :tsquery) q"
+            "  WHERE a.search_vector @@ q AND a.status IN :statuses AND a.id != :exclude AND a.id NOT IN :skip"
+            "  LIMIT :cap) c, to_tsquery('english', :tsquery) q"
+            " ORDER BY ts_rank(c.search_vector, q) DESC, c.id LIMIT :limit"
+        ).bindparams(bindparam("statuses", expanding=True), bindparam("skip", expanding=True))
+        ids += list(Session.scalars(body_sql, {**params, "skip": ids or [-1], "cap": BODY_CANDIDATES, "limit": limit - len(ids)}))
+    if not ids:
+        return []
+    options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
+    headline_sql = text(
+        "SELECT a.id, a.slug, a.title, a.status, ts_headline('english', a.body_text, q, :options) AS snippet"
+        " FROM kb_article a, to_tsquery('english', :tsquery) q WHERE a.id IN :ids"
+    ).bindparams(bindparam("ids", expanding=True))
+    rows = {row.id: row for row in Session.execute(headline_sql, {"tsquery": params["tsquery"], "options": options, "ids": ids})}
+    return [rows[i] for i in ids if i in rows]
 
 
 def _run(terms, statuses, limit, prefix, any_term, exclude_id=None) -> list[SearchHit]:

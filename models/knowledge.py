@@ -79,7 +79,8 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # row creation
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # last saved revision
     published_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # first publication
-    search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: weighted tsvector kept by a trigger
+    search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: weighted tsvector of title, tags, body (trigger)
+    title_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: tsvector of title and tags (trigger)
 
     category: Mapped[Optional[KbCategory]] = relationship()
     tags: Mapped[list[KbTag]] = relationship(secondary=kb_article_tag, order_by=KbTag.name)
@@ -186,13 +187,15 @@ SQLITE_SEARCH_DDL = (
 )
 POSTGRES_SEARCH_DDL = (
     "CREATE OR REPLACE FUNCTION kb_article_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "NEW.search_vector := setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') "
-    "|| setweight(to_tsvector('english', coalesce(NEW.tags_text, '')), 'B') "
-    "|| setweight(to_tsvector('english', coalesce(NEW.body_text, '')), 'C'); RETURN NEW; END $$",
+    "NEW.title_vector := setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') "
+    "|| setweight(to_tsvector('english', coalesce(NEW.tags_text, '')), 'B'); "
+    "NEW.search_vector := NEW.title_vector || setweight(to_tsvector('english', coalesce(NEW.body_text, '')), 'C'); "
+    "RETURN NEW; END $$",
     "DROP TRIGGER IF EXISTS kb_article_search_refresh ON kb_article",
     "CREATE TRIGGER kb_article_search_refresh BEFORE INSERT OR UPDATE OF title, tags_text, body_text ON kb_article "
     "FOR EACH ROW EXECUTE FUNCTION kb_article_search_refresh()",
     "CREATE INDEX IF NOT EXISTS ix_kb_article_search ON kb_article USING GIN (search_vector)",
+    "CREATE INDEX IF NOT EXISTS ix_kb_article_search_title ON kb_article USING GIN (title_vector)",
 )
 
 for _statement in SQLITE_SEARCH_DDL:

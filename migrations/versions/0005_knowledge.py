@@ -29,13 +29,15 @@ SQLITE_SEARCH_DDL = (
 )
 POSTGRES_SEARCH_DDL = (
     "CREATE OR REPLACE FUNCTION kb_article_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "NEW.search_vector := setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') "
-    "|| setweight(to_tsvector('english', coalesce(NEW.tags_text, '')), 'B') "
-    "|| setweight(to_tsvector('english', coalesce(NEW.body_text, '')), 'C'); RETURN NEW; END $$",
+    "NEW.title_vector := setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') "
+    "|| setweight(to_tsvector('english', coalesce(NEW.tags_text, '')), 'B'); "
+    "NEW.search_vector := NEW.title_vector || setweight(to_tsvector('english', coalesce(NEW.body_text, '')), 'C'); "
+    "RETURN NEW; END $$",
     "DROP TRIGGER IF EXISTS kb_article_search_refresh ON kb_article",
     "CREATE TRIGGER kb_article_search_refresh BEFORE INSERT OR UPDATE OF title, tags_text, body_text ON kb_article "
     "FOR EACH ROW EXECUTE FUNCTION kb_article_search_refresh()",
     "CREATE INDEX IF NOT EXISTS ix_kb_article_search ON kb_article USING GIN (search_vector)",
+    "CREATE INDEX IF NOT EXISTS ix_kb_article_search_title ON kb_article USING GIN (title_vector)",
 )
 
 
@@ -69,6 +71,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('search_vector', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.Column('title_vector', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.CheckConstraint("status IN ('draft', 'published', 'archived')", name=op.f('ck_kb_article_status_known')),
     sa.CheckConstraint('length(title) > 0', name=op.f('ck_kb_article_title_not_empty')),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_kb_article_author_id_user'), ondelete='SET NULL'),
