@@ -20,7 +20,7 @@ class ArticleForm(FlaskForm):
     status = SelectField("Status", choices=[SelectChoice(s, s.title()) for s in ARTICLE_STATUSES], default="draft")
     body_markdown = TextAreaField("Body (Markdown)", render_kw={"rows": 18, "spellcheck": "true"})
     features = SelectMultipleField("Helps with these key features", coerce=int, choices=[])
-    levels = SelectMultipleField("Helps to reach these maturity levels", coerce=int, choices=LEVEL_CHOICES)
+    levels = SelectMultipleField("Helps to reach these maturity levels", coerce=int, choices=LEVEL_CHOICES, render_kw={"size": 5})
 
     def tag_list(self) -> list[str]:
         """The tags as a list."""

@@ -23,7 +23,7 @@ from models.knowledge import Article
 
 MAX_TERMS = 10  # words of a query that are used
 MAX_TERM_LENGTH = 40  # longer "words" are cut
-BODY_CANDIDATES = 2000  # matches of the whole text ranked when titles give less than a page
+BODY_CANDIDATES = 500  # matches of the whole text ranked when titles give less than a page
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, turned into <mark> after escaping
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SNIPPET_WORD = re.compile(r"\S+")
