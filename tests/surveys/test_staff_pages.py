@@ -70,7 +70,7 @@ def test_the_csm_closes_the_loop_and_the_respondent_sees_the_reply(app, client, 
         card = nps_card(Session.get(Account, account_id), Period(*_last_year()))
         from flask import render_template
 
-        html = render_template(card.template, **card.context)
+        html = render_template(card.template, card=card, context=card.context)
     assert "You said, we did" in html and "Exports now run in the background." in html
 
 
@@ -92,7 +92,7 @@ def test_a_customer_sees_their_pending_survey_on_the_dashboard_card(app, world, 
     with app.test_request_context():
         login_user(Session.get(User, world["customer_a"].id))
         card = nps_card(Session.get(Account, world["account_a"].id), Period(*_last_year()))
-        html = render_template(card.template, **card.context)
+        html = render_template(card.template, card=card, context=card.context)
     assert f"/s/{token}" in html and "Answer the survey" in html
 
 
@@ -134,3 +134,10 @@ def test_admins_read_queued_mail_on_the_outbox_page(app, client, world, invitati
     detail = client.get(f"/surveys/outbox/{message_id}").get_data(as_text=True)
     assert "/s/" in detail and "Not tried yet" in detail
     assert client.get("/surveys/outbox/999999").status_code == 404
+
+
+def test_the_dashboard_shows_the_nps_card_and_the_customers_pending_survey(app, client, world, invitation, login):
+    _id, token = invitation(world["customer_a"])
+    login(world["customer_a"])
+    html = client.get("/accounts/ALPHA/").get_data(as_text=True)
+    assert 'data-card="nps"' in html and f"/s/{token}" in html
