@@ -151,11 +151,29 @@ class RunReport:
     dry_run: bool = False
     lines: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    problem_accounts: list[str | None] = field(default_factory=list)  # external id each refusal is about, or None
+    entered_ids: list[int] = field(default_factory=list)  # accounts that entered a segment
+    left_ids: list[int] = field(default_factory=list)  # accounts that left one
     mails: int = 0
     tasks: int = 0
     held_out: int = 0
     entered: int = 0
     left: int = 0
+
+    def only_accounts(self, account_ids: set[int], external_ids: set[str]) -> "RunReport":
+        """The same report limited to lines and refusals about these accounts (what a CSM may see)."""
+        lines = [line for line in self.lines if line.split(" | ")[1] in external_ids]
+        kept = [(text, ext) for text, ext in zip(self.problems, self.problem_accounts)
+                if ext is None or ext in external_ids]
+        return RunReport(dry_run=self.dry_run, lines=lines, problems=[t for t, _ in kept],
+                         problem_accounts=[e for _, e in kept],
+                         mails=sum(": " in line.split(" | ")[3] and line.split(" | ")[3].startswith("e-mail") for line in lines),
+                         tasks=sum(line.endswith("| CSM task") for line in lines),
+                         held_out=sum("| held out" in line for line in lines),
+                         entered_ids=[i for i in self.entered_ids if i in account_ids],
+                         left_ids=[i for i in self.left_ids if i in account_ids],
+                         entered=sum(i in account_ids for i in self.entered_ids),
+                         left=sum(i in account_ids for i in self.left_ids))
 
     def summary(self) -> str:
         """One line for people."""
@@ -205,6 +223,10 @@ class _Run:
         self.budgets: dict[int, int] = {}
         self.unsubscribed = set(Session.scalars(select(MailUnsubscribe.user_id).where(MailUnsubscribe.kind == MAIL_KIND)))
 
+    def problem(self, text: str, account: Account | None = None) -> None:
+        self.report.problems.append(text)
+        self.report.problem_accounts.append(account.external_id if account is not None else None)
+
     def line(self, playbook: Playbook, account: Account, who: str, action: str) -> None:
         self.report.lines.append(f"{playbook.name} | {account.external_id} | {who} | {action}")
 
@@ -212,13 +234,13 @@ class _Run:
         try:
             rules = parse_rules(playbook.segment.rules_json)
         except SegmentError as exc:
-            self.report.problems.append(f"{playbook.name}: refused, its segment's rules are no longer valid: {exc}")
+            self.problem(f"{playbook.name}: refused, its segment's rules are no longer valid: {exc}")
             return
         scope = owner_scope(playbook.segment.owner)
         accounts = members(rules, scope, self.today, self.tiers)
         in_scope = scope_count(scope)
         if playbook.email_subject and accounts and len(accounts) == in_scope and not playbook.confirmed_all:
-            self.report.problems.append(
+            self.problem(
                 f"{playbook.name}: refused, its segment matches every one of the {in_scope} accounts; "
                 "confirm on the playbook's page that it should mail them all.")
             return
@@ -229,6 +251,7 @@ class _Run:
             if account_id not in member_ids:
                 episode.left_at = self.now
                 self.report.left += 1
+                self.report.left_ids.append(account_id)
         active, health = _figures(sorted(member_ids), self.today)
         people = _people(sorted(member_ids))
         new_ids = [a.id for a in accounts if a.id not in open_episodes]
@@ -245,6 +268,7 @@ class _Run:
                 open_episodes[account.id] = episode
         Session.flush()  # one flush gives every new episode its id
         self.report.entered += len(fresh)
+        self.report.entered_ids.extend(e.account_id for e in fresh)
         reached: dict[int, set[int]] = {}
         for episode_id, user_id in Session.execute(select(PlaybookSend.episode_id, PlaybookSend.user_id).where(
                 PlaybookSend.playbook_id == playbook.id,
@@ -267,9 +291,9 @@ class _Run:
                 self.report.held_out += 1
             return
         if (playbook.email_subject or playbook.task_text) and account.csm is None:
-            self.report.problems.append(
+            self.problem(
                 f"{playbook.name}: refused for {account.external_id} ({account.name}), which has no CSM to sign "
-                "and follow up; assign a CSM to the account. Nothing was sent to it.")
+                "and follow up; assign a CSM to the account. Nothing was sent to it.", account)
             return
         if playbook.task_text and not episode.task_created:
             Session.add(CsmTask(account_id=account.id, playbook_id=playbook.id, episode_id=episode.id,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from models.accounts import Account, User
 from models.db import Session
@@ -34,8 +34,32 @@ def playbooks_for(user: User) -> list[Playbook]:
 
 
 def playbook_or_404(playbook_id: int, user: User) -> Playbook:
-    """A playbook by id if the user may see it; 404 otherwise."""
+    """A playbook by id if the user may change it (admins: all; CSMs: their own); 404 otherwise."""
     playbook = Session.scalar(select(Playbook).where(Playbook.id == playbook_id, _owned(Playbook, user)))
+    if playbook is None:
+        abort(404, "No such playbook.")
+    return playbook
+
+
+def _readable(user: User):
+    """A CSM reads their own playbooks and the admins' (shown for their accounts only)."""
+    if user.role == "admin":
+        return True
+    admin_ids = select(User.id).where(User.role == "admin").scalar_subquery()
+    return or_(Playbook.owner_id == user.id, Playbook.owner_id.in_(admin_ids))
+
+
+def shared_playbooks_for(user: User) -> list[Playbook]:
+    """Admins' playbooks a CSM may read (results and dry runs on their own accounts); none for admins."""
+    if user.role == "admin":
+        return []
+    return list(Session.scalars(select(Playbook).where(_readable(user), Playbook.owner_id != user.id)
+                                .order_by(Playbook.name, Playbook.id)))
+
+
+def readable_playbook_or_404(playbook_id: int, user: User) -> Playbook:
+    """A playbook by id if the user may read its results and dry runs; 404 otherwise."""
+    playbook = Session.scalar(select(Playbook).where(Playbook.id == playbook_id, _readable(user)))
     if playbook is None:
         abort(404, "No such playbook.")
     return playbook

@@ -26,6 +26,7 @@ EXAMPLE_RULES = json.dumps({"rules": [{"kind": "tier", "in": ["scalable"]},
 def index():
     """The user's playbooks and segments."""
     return render_template("playbooks/index.html", playbooks=queries.playbooks_for(current_user),
+                           shared=queries.shared_playbooks_for(current_user),
                            segments=queries.segments_for(current_user), button=ButtonForm())
 
 
@@ -181,18 +182,26 @@ def playbook_activate(playbook_id: int):
 @bp.post("/<int:playbook_id>/dry-run")
 @staff_required
 def playbook_dry_run(playbook_id: int):
-    """Who would get what if this playbook ran now; nothing is changed."""
-    playbook = queries.playbook_or_404(playbook_id, current_user)
+    """Who would get what if this playbook ran now (among the user's accounts); nothing is changed."""
+    from sqlalchemy import select
+
+    from models.accounts import Account
+    from portal.access import visible_accounts_clause
+
+    playbook = queries.readable_playbook_or_404(playbook_id, current_user)
     if not ButtonForm().validate_on_submit():
         abort(400)
     name = playbook.name
+    visible = Session.execute(select(Account.id, Account.external_id).where(visible_accounts_clause(current_user))).all()
     try:
         report = run_playbooks(dry_run=True, playbook_ids=[playbook.id])
     finally:
         Session.rollback()
+    if current_user.role != "admin":
+        report = report.only_accounts({row.id for row in visible}, {row.external_id for row in visible})
     rows = [line.split(" | ") for line in report.lines]
     return render_template("playbooks/dry_run.html", playbook_name=name, playbook_id=playbook_id, rows=rows,
-                           report=report)
+                           report=report, editable=playbook.owner_id == current_user.id or current_user.role == "admin")
 
 
 @bp.get("/<int:playbook_id>/results")
@@ -201,7 +210,7 @@ def playbook_results(playbook_id: int):
     """Accounts reached against held-out accounts: contacted, articles opened, feature adopted, band moves."""
     from portal.access import visible_accounts_clause
 
-    playbook = queries.playbook_or_404(playbook_id, current_user)
+    playbook = queries.readable_playbook_or_404(playbook_id, current_user)
     groups = measure(playbook, visible_accounts_clause(current_user))
     return render_template("playbooks/results.html", playbook=playbook, groups=groups, horizons=HORIZONS)
 

@@ -199,3 +199,20 @@ def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, 
         playbook.is_active = False
         Session.commit()
         assert messages_for(world["account_a"].id) == []
+
+
+def test_csm_reads_an_admins_playbook_for_their_own_accounts_only(app, client, world, login, make_playbook):
+    with app.app_context():
+        set_setting("playbooks.holdout_share", 0.0)
+        Session.commit()
+    playbook = make_playbook([{"kind": "days_to_renewal", "op": "<=", "days": 200}], owner=world["admin"],
+                             confirmed_all=True, name="Renewal tips")
+    login(world["csm_a"])
+    assert "Renewal tips" in client.get("/playbooks/").get_data(as_text=True)
+    dry = client.post(f"/playbooks/{playbook.id}/dry-run").get_data(as_text=True)
+    assert world["customer_a"].email in dry and world["customer_b"].email not in dry
+    assert "1 accounts entered" in dry
+    assert client.get(f"/playbooks/{playbook.id}/results").status_code == 200
+    # reading is not changing
+    assert client.get(f"/playbooks/{playbook.id}").status_code == 404
+    assert client.post(f"/playbooks/{playbook.id}/activate").status_code == 404
