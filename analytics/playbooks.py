@@ -92,8 +92,7 @@ def fill(text: str, values: dict, escape_markdown: bool = False) -> str:
     def replace(match: re.Match) -> str:
         name, argument = match.groups()
         if name == "article_url":
-            value = f"{values['base_url']}/kb/{argument}"
-            return value
+            return f"{values['base_url']}/kb/{argument}"
         value = str(values.get(name, ""))
         return _MARKDOWN_SPECIAL.sub(r"\\\1", value) if escape_markdown else value
 
@@ -107,6 +106,14 @@ def render_body(markdown_text: str) -> str:
     except ImportError:
         return nh3.clean(_markdown.render(markdown_text or ""), url_schemes={"http", "https", "mailto"})
     return render_markdown(markdown_text or "").html
+
+
+def holdout_share() -> float:
+    """The hold-out share from the settings (0..1; the default when the stored value is unusable)."""
+    value = get_setting(HOLDOUT_SETTING, DEFAULT_HOLDOUT_SHARE)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        return DEFAULT_HOLDOUT_SHARE
+    return float(value)
 
 
 def is_held_out(playbook_id: int, account_id: int, share: float) -> bool:
@@ -144,6 +151,10 @@ def unsubscribe(user_id: int, kind: str = MAIL_KIND) -> bool:
     return True
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 @dataclass
 class RunReport:
     """What a run did (or, dry, would do): one line per person and action, and the refusals."""
@@ -167,7 +178,7 @@ class RunReport:
                 if ext is None or ext in external_ids]
         return RunReport(dry_run=self.dry_run, lines=lines, problems=[t for t, _ in kept],
                          problem_accounts=[e for _, e in kept],
-                         mails=sum(": " in line.split(" | ")[3] and line.split(" | ")[3].startswith("e-mail") for line in lines),
+                         mails=sum(line.split(" | ")[3].startswith("e-mail: ") for line in lines),
                          tasks=sum(line.endswith("| CSM task") for line in lines),
                          held_out=sum("| held out" in line for line in lines),
                          entered_ids=[i for i in self.entered_ids if i in account_ids],
@@ -178,9 +189,9 @@ class RunReport:
     def summary(self) -> str:
         """One line for people."""
         verb = "would queue" if self.dry_run else "queued"
-        return (f"Playbooks: {self.entered} accounts entered and {self.left} left their segments; {verb} "
-                f"{self.mails} e-mails and {self.tasks} CSM tasks; {self.held_out} people held out; "
-                f"{len(self.problems)} refusals.")
+        return (f"Playbooks: {_count(self.entered, 'account')} entered and {self.left} left their segments; {verb} "
+                f"{_count(self.mails, 'e-mail')} and {_count(self.tasks, 'CSM task')}; "
+                f"{_count(self.held_out, 'person', 'people')} held out; {_count(len(self.problems), 'refusal')}.")
 
 
 def _figures(account_ids: list[int], today: date) -> tuple[dict[int, int], dict[int, float]]:
@@ -216,7 +227,7 @@ class _Run:
         self.report = report
         self.now = now
         self.today = now.date()
-        self.share = float(get_setting(HOLDOUT_SETTING, DEFAULT_HOLDOUT_SHARE))
+        self.share = holdout_share()
         from analytics.tiers import tier_by_account
 
         self.tiers = tier_by_account()
@@ -316,13 +327,13 @@ class _Run:
         self.budgets[account.id] -= 1
         record_contact(account.id, None, MAIL_KIND, ts=self.now)
         for user in reachable:
-            self.mail(playbook, account, user, active_users, health_score)
+            subject = self.mail(playbook, account, user, active_users, health_score)
             Session.add(PlaybookSend(playbook_id=playbook.id, episode_id=episode.id, account_id=account.id,
                                      user_id=user.id, sent_at=self.now, held_out=False))
-            self.line(playbook, account, user.email, f"e-mail: {playbook.email_subject}")
+            self.line(playbook, account, user.email, f"e-mail: {subject}")
             self.report.mails += 1
 
-    def mail(self, playbook, account, user, active_users, health_score) -> None:
+    def mail(self, playbook, account, user, active_users, health_score) -> str:
         base_url = current_app.config["PORTAL_BASE_URL"]
         values = {
             "first_name": (user.name or "").split()[0] if (user.name or "").split() else "there",
@@ -330,12 +341,14 @@ class _Run:
             "health_score": health_score if health_score is not None else "not yet scored",
             "csm_name": account.csm.name or account.csm.email, "base_url": base_url,
         }
+        subject = fill(playbook.email_subject, values)
         queue_mail(
-            user.email, fill(playbook.email_subject, values), "playbook", account_id=account.id, kind=MAIL_KIND,
+            user.email, subject, "playbook", account_id=account.id, kind=MAIL_KIND,
             body_html=Markup(render_body(fill(playbook.email_body, values, escape_markdown=True))),
             body_text=fill(playbook.email_body, values), csm=account.csm,
             unsubscribe_url=f"{base_url}/playbooks/unsubscribe/{unsubscribe_token(user.id)}",
         )
+        return subject
 
 
 def run_playbooks(dry_run: bool = False, now: datetime | None = None, playbook_ids: list[int] | None = None) -> RunReport:

@@ -171,7 +171,7 @@ def test_dry_run_lists_who_would_get_what_and_changes_nothing(app, cast, make_pl
     before = _all_counts(app)
     result = app.test_cli_runner().invoke(args=["playbooks", "run", "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert "would: Welcome | ALPHA | ada@alpha.test | e-mail: Hello {{ first_name }}" in result.output
+    assert "would: Welcome | ALPHA | ada@alpha.test | e-mail: Hello Ada" in result.output
     assert "would: Welcome | BETA | casey@vendor.test | CSM task" in result.output
     assert "GAMMA" not in result.output
     assert "nothing was changed" in result.output
