@@ -1,10 +1,10 @@
 """Benchmark: `health recompute` for many accounts and a year of rollups on PostgreSQL, against a floor.
 
 The floor is one SQL query that reads the same rollup rows recompute reads (a year of account-days
-for last logins, 56 days for the trend, 28 days of user-days and feature-days). Prints the times, their
+for last logins, 56 days for the trend, 28 days of user-days and user-feature-days). Prints the times, their
 ratio and the peak resident memory of this process.
 
-    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_health \
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_health_b \
         .venv/bin/python bench/recompute.py --accounts 10000
 """
 from __future__ import annotations
@@ -21,23 +21,28 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_health"
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_health_b"
 USERS_PER_ACCOUNT = 10
 USER_DAYS = 60  # per-user and per-feature rollups are kept for the last 60 days (recompute reads 28)
 
 
 def fresh_database(url: str) -> None:
-    """Drop and create the benchmark database, then the schema of the models."""
+    """Create the benchmark database if needed and give it an empty schema of the models."""
     import models
     from models.db import make_engine
 
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": parsed.database}).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{parsed.database}"'))
     admin.dispose()
     engine = make_engine(url)
+    with engine.begin() as connection:
+        # Dropping the schema, not the database: DROP DATABASE waits on every other session of the server.
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
     models.Base.metadata.create_all(engine)
     engine.dispose()
 
@@ -70,6 +75,11 @@ def generate(url: str, accounts: int, today: date) -> None:
         f"INSERT INTO usage_feature_day (account_id, day, feature, users, events) "
         f"SELECT a, d::date, 'f' || k, 2, 5 FROM generate_series(1, {accounts}) a, generate_series(1, 5) k, "
         f"generate_series(DATE '{recent}', DATE '{today}', interval '1 day') d WHERE k <= 1 + a % 5",
+        f"INSERT INTO usage_user_feature_day (account_id, user_id, feature, day, events) "
+        f"SELECT a, 1 + a * {USERS_PER_ACCOUNT} + u, 'f' || k, d::date, 2 FROM generate_series(1, {accounts}) a, "
+        f"generate_series(0, {USERS_PER_ACCOUNT - 1}) u, generate_series(1, 5) k, "
+        f"generate_series(DATE '{recent}', DATE '{today}', interval '1 day') d "
+        f"WHERE u < 3 + a % 7 AND k <= 1 + a % 5 AND (u + k + extract(day from d)::int) % 3 = 0",
         f"INSERT INTO survey_response (account_id, client_id, respondent, score, comment, ts) "
         f"SELECT a, 'r' || r, 'p' || r || '@b' || a, (a + r) % 11, '', TIMESTAMPTZ '{today}' - (r * 37 || ' days')::interval "
         f"FROM generate_series(1, {accounts}) a, generate_series(1, 3) r",
@@ -97,8 +107,9 @@ SELECT count(*) FROM (
   ) AS users GROUP BY account_id
   UNION ALL
   SELECT account_id, NULL, NULL, count(*), NULL FROM (
-    SELECT account_id, feature FROM usage_feature_day WHERE day BETWEEN :recent AND :today GROUP BY account_id, feature
-  ) AS features GROUP BY account_id
+    SELECT account_id, feature, user_id FROM usage_user_feature_day WHERE day BETWEEN :recent AND :today
+    GROUP BY account_id, feature, user_id
+  ) AS features GROUP BY account_id, feature
 ) AS everything
 """
 
