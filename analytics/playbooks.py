@@ -247,7 +247,12 @@ class _Run:
         except SegmentError as exc:
             self.problem(f"{playbook.name}: refused, its segment's rules are no longer valid: {exc}")
             return
-        scope = owner_scope(playbook.segment.owner)
+        owner = playbook.segment.owner
+        if owner is None or owner.role not in ("csm", "admin") or not owner.is_active:
+            self.problem(f"{playbook.name}: refused, its segment belongs to nobody on the staff any more; "
+                         "an admin should take the segment over.")
+            return
+        scope = owner_scope(owner)
         accounts = members(rules, scope, self.today, self.tiers)
         in_scope = scope_count(scope)
         if playbook.email_subject and accounts and len(accounts) == in_scope and not playbook.confirmed_all:

@@ -21,7 +21,7 @@ import json
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, distinct, exists, func, or_, select
+from sqlalchemy import and_, distinct, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from models.accounts import Account
@@ -312,10 +312,15 @@ def scope_count(scope=None) -> int:
 
 
 def owner_scope(owner):
-    """The accounts a segment of this owner covers: a CSM's own accounts, everything for an admin."""
+    """The accounts a segment of this owner covers: everything for an admin, a CSM's own accounts, else none.
+
+    A segment whose owner is gone or is no longer staff covers no account, so it can never widen to all.
+    """
+    if owner is not None and owner.role == "admin":
+        return None
     if owner is not None and owner.role == "csm":
         return Account.csm_id == owner.id
-    return None
+    return false()
 
 
 def describe_rule(rule: dict) -> str:

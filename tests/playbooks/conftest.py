@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from itertools import count
 
 import pytest
 
+from models.accounts import User
 from models.db import Session
 from models.health import HealthScore
 from models.playbooks import Playbook, Segment
 from models.usage import KeyFeature, UsageFeatureDay
+
+
+_owners = count(1)
 
 
 @pytest.fixture
@@ -18,6 +23,10 @@ def make_playbook(app):
 
     def factory(rules: list[dict], owner=None, **fields) -> Playbook:
         with app.app_context():
+            if owner is None:  # an admin's segment covers every account
+                owner = User(email=f"owner{next(_owners)}@vendor.test", name="Owner Admin", role="admin")
+                Session.add(owner)
+                Session.flush()
             segment = Segment(name=fields.pop("segment_name", "Segment"), owner_id=owner.id if owner else None,
                               rules_json=json.dumps({"rules": rules}))
             Session.add(segment)

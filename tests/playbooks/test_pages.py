@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from models.db import Session, utcnow
+from models.db import Session
 from models.mail import OutboxMessage
 from models.playbooks import CsmTask, Playbook, PlaybookEpisode, Segment
 from portal.settings import set_setting

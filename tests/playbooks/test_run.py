@@ -196,3 +196,15 @@ def test_unsafe_markup_and_markdown_in_figures_are_rendered_harmlessly(app, cast
     html = smtp_server.html_of(next(m for m in smtp_server.messages if m["To"] == "ada@alpha.test"))
     assert "<script" not in html and 'href="javascript' not in html and "onerror" not in html
     assert "Alpha &lt;b&gt;*Inc*&lt;/b&gt;" in html
+
+
+def test_segment_of_a_former_csm_reaches_nobody(app, cast, make_playbook, smtp_server):
+    playbook = make_playbook(RENEWING_SOON, owner=cast["csm"])
+    with app.app_context():
+        csm = Session.get(type(cast["csm"]), cast["csm"].id)
+        csm.is_active = False
+        Session.commit()
+    report = _run(app)
+    assert report.mails == 0 and smtp_server.messages == []
+    assert report.problems == [f"{playbook.name}: refused, its segment belongs to nobody on the staff any more; "
+                               "an admin should take the segment over."]
