@@ -1,7 +1,7 @@
 """Forms of the segment and playbook pages (values are validated again by the services)."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 RULES_HELP = ('JSON: {"rules": [...]}; every rule must hold. Example: '
               '{"rules": [{"kind": "tier", "in": ["scalable"]}, {"kind": "feature_unused", "feature": "reports", "days": 30}]}')
@@ -33,3 +33,11 @@ class PlaybookForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """An empty form: a POST button carrying only the CSRF token."""
+
+
+class HoldoutForm(FlaskForm):
+    """The share of each segment's accounts held out of every playbook, to measure it."""
+
+    percent = IntegerField("Hold-out share (% of accounts)", validators=[
+        InputRequired(message="Give the share as a whole number of percent."),
+        NumberRange(min=0, max=50, message="The hold-out share must be between 0%% and 50%%.")])

@@ -6,13 +6,15 @@ import json
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from analytics.playbooks import PLACEHOLDERS, PlaybookError, read_unsubscribe_token, run_playbooks, unsubscribe
+from analytics.playbooks import (
+    HOLDOUT_SETTING, PLACEHOLDERS, PlaybookError, holdout_share, read_unsubscribe_token, run_playbooks, unsubscribe,
+)
 from analytics.segments import KINDS, RULE_EXAMPLES, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
 from models.accounts import User
 from models.db import Session
-from portal.access import staff_required
+from portal.access import admin_required, staff_required
 from portal.playbooks import queries, services
-from portal.playbooks.forms import RULES_HELP, ButtonForm, PlaybookForm, SegmentForm
+from portal.playbooks.forms import RULES_HELP, ButtonForm, HoldoutForm, PlaybookForm, SegmentForm
 from portal.playbooks.results import HORIZONS, measure
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
@@ -25,9 +27,29 @@ EXAMPLE_RULES = json.dumps({"rules": [{"kind": "tier", "in": ["scalable"]},
 @staff_required
 def index():
     """The user's playbooks and segments."""
+    holdout = None
+    if current_user.role == "admin":
+        holdout = HoldoutForm(formdata=None, percent=round(holdout_share() * 100))
     return render_template("playbooks/index.html", playbooks=queries.playbooks_for(current_user),
-                           shared=queries.shared_playbooks_for(current_user),
+                           shared=queries.shared_playbooks_for(current_user), holdout=holdout,
+                           holdout_percent=round(holdout_share() * 100),
                            segments=queries.segments_for(current_user), button=ButtonForm())
+
+
+@bp.post("/holdout")
+@admin_required
+def holdout():
+    """Change the hold-out share of every playbook (admins)."""
+    from portal.settings import set_setting
+
+    form = HoldoutForm()
+    if form.validate_on_submit():
+        set_setting(HOLDOUT_SETTING, form.percent.data / 100)
+        Session.commit()
+        flash(f"From now on {form.percent.data}% of the accounts entering a segment are held out.", "success")
+    else:
+        flash(" ".join(form.percent.errors) or "The form expired; try again.", "danger")
+    return redirect(url_for("playbooks.index"))
 
 
 def _segment_page(form: SegmentForm, segment=None):

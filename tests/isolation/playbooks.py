@@ -16,5 +16,6 @@ ROUTES = {
     "playbooks.task_undo": Route("staff"),
     "playbooks.cohorts": Route("staff"),
     "playbooks.cohort_chart": Route("staff", {"name": "retention"}),
+    "playbooks.holdout": Route("admin"),
     "playbooks.unsubscribe_page": Route("token_link"),
 }

@@ -215,3 +215,16 @@ def test_csm_reads_an_admins_playbook_for_their_own_accounts_only(app, client, w
     # reading is not changing
     assert client.get(f"/playbooks/{playbook.id}").status_code == 404
     assert client.post(f"/playbooks/{playbook.id}/activate").status_code == 404
+
+
+def test_admin_sets_the_hold_out_share_and_bad_values_are_refused(app, client, world, login):
+    from analytics.playbooks import holdout_share
+
+    login(world["admin"])
+    assert "10% of the accounts entering a segment are held out" in client.get("/playbooks/").get_data(as_text=True)
+    page = client.post("/playbooks/holdout", data={"percent": "80"}, follow_redirects=True).get_data(as_text=True)
+    assert "The hold-out share must be between 0% and 50%." in page
+    page = client.post("/playbooks/holdout", data={"percent": "20"}, follow_redirects=True).get_data(as_text=True)
+    assert "20% of the accounts entering a segment are held out" in page
+    with app.app_context():
+        assert holdout_share() == 0.2
