@@ -27,7 +27,9 @@ KIND_TITLES = {
     "maturity_drop": "Maturity level dropped",
 }
 # Conditions that last (an episode ends when the condition stops holding); the others are events.
-STATE_KINDS = ("usage_drop", "low_utilisation", "no_login")
+# Detractor answers form one episode per account while any answered in the last 30 days, so a wave of
+# answers is one warning with its count, not one mail per answer.
+STATE_KINDS = ("usage_drop", "low_utilisation", "no_login", "detractor")
 
 
 @dataclass
@@ -81,11 +83,20 @@ def find_conditions(as_of: date, facts: dict, results: dict, previous_bands: dic
                                     f"The latest maturity assessment is level {inp.maturity_level}, "
                                     f"down from level {f.maturity_previous}.",
                                     event_key=f"{f.maturity_previous}>{inp.maturity_level}"))
+    latest_detractor: dict[int, tuple] = {}
+    detractor_count: dict[int, int] = {}
     for response_id, account_id, respondent, score, ts in detractors:
+        detractor_count[account_id] = detractor_count.get(account_id, 0) + 1
+        if account_id not in latest_detractor or (ts, response_id) > latest_detractor[account_id][:2]:
+            latest_detractor[account_id] = (ts, response_id, respondent, score)
+    for account_id, (ts, _, respondent, score) in latest_detractor.items():
         if account_id in facts:
-            findings.append(Finding(account_id, "detractor", {"respondent": respondent, "score": score, "answered_at": ts.isoformat()},
-                                    f"{respondent} answered the NPS question with {score} out of 10.",
-                                    event_key=f"response:{response_id}"))
+            n = detractor_count[account_id]
+            findings.append(Finding(account_id, "detractor", {
+                "detractor_answers_30d": n, "latest_respondent": respondent, "latest_score": score,
+                "latest_answered_at": ts.isoformat()},
+                f"{n} detractor answer{'s' if n != 1 else ''} (0 to 6) in the last {DETRACTOR_LOOKBACK_DAYS} days; "
+                f"the latest: {respondent} gave {score} out of 10."))
     return findings
 
 

@@ -70,12 +70,13 @@ def test_a_state_warning_is_raised_once_per_episode(app, create_account, create_
         assert len(warnings_of(account)["no_login"]) == 2
 
 
-def test_detractor_answer_raises_one_warning(app, create_account, create_user):
-    """A 4 out of 10 raises a detractor warning once, however often recompute runs; a 9 raises none."""
+def test_detractor_answers_raise_one_warning_per_episode(app, create_account, create_user):
+    """Two detractor answers in 30 days are one warning with their count; a 9 raises none; recompute again adds none."""
     account, users = make(create_account, create_user, seats=3, users=3)
     with app.app_context():
         add_usage(account, users, days_back(AS_OF + timedelta(days=1), 56, 0))
-        add_answer(account, "pat@x.test", 4, AS_OF - timedelta(days=2))
+        add_answer(account, "pat@x.test", 4, AS_OF - timedelta(days=3))
+        add_answer(account, "lee@x.test", 6, AS_OF - timedelta(days=2))
         add_answer(account, "sam@x.test", 9, AS_OF - timedelta(days=2))
         recompute(AS_OF)
         recompute(AS_OF + timedelta(days=1))
@@ -83,7 +84,9 @@ def test_detractor_answer_raises_one_warning(app, create_account, create_user):
         found = warnings_of(account)
     assert list(found) == ["detractor"]
     assert len(found["detractor"]) == 1
-    assert json.loads(found["detractor"][0].figures_json)["score"] == 4
+    figures = json.loads(found["detractor"][0].figures_json)
+    assert figures["detractor_answers_30d"] == 2 and figures["latest_respondent"] == "lee@x.test" and figures["latest_score"] == 6
+    assert found["detractor"][0].message.startswith("2 detractor answers (0 to 6) in the last 30 days")
 
 
 def test_band_drop_compared_with_the_day_before(app, create_account, create_user):
