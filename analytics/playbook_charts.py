@@ -36,8 +36,10 @@ def retention_chart(series: dict[str, list[float | None]], what: str):
         chart.line("age", "value", source=source, color=colour, line_width=2, line_dash=dash, legend_label=key)
         chart.scatter("age", "value", source=source, color=colour, size=6)
     chart.add_tools(HoverTool(tooltips=[("Cohort", "@cohort"), ("Age", "@age months"), (what, "@text")]))
-    chart.legend.location = "bottom_left"
-    chart.legend.click_policy = "hide"
+    legend = chart.legend[0]
+    legend.click_policy = "hide"
+    legend.title = "Cohort"
+    chart.add_layout(legend, "right")  # beside the plot: many cohorts must not hide the lines
     return chart
 
 

@@ -29,12 +29,22 @@ def _playbooks(ctx) -> list[tuple[Playbook, tuple[str, ...]]]:
     else:
         unused.append({"kind": "seat_utilisation", "op": "<", "percent": 40})
     feature_name = feature.name if feature is not None else "the key features"
+    guide = ""
+    from models.knowledge import Article
+
+    published = select(Article.slug).where(Article.status == "published")
+    slug = None
+    if feature is not None and feature.article_slug:
+        slug = Session.scalar(published.where(Article.slug == feature.article_slug))
+    slug = slug or Session.scalar(published.order_by(Article.id).limit(1))  # the knowledge base's first guide
+    if slug:
+        guide = f"\n\nOur guide shows how in five minutes: {{{{ article_url:{slug} }}}}"
     specs = [
         ("Key feature unused after 30 days", unused, ("declining", "new", "recovering"), {
             "email_subject": f"Get more from {feature_name}, {{{{ first_name }}}}",
             "email_body": (f"Hello {{{{ first_name }}}},\n\n{{{{ account_name }}}} has {{{{ active_users_28d }}}} active "
                            f"users, but nobody has used **{feature_name}** in the last 30 days. Teams that use it "
-                           "reach their goals faster.\n\nReply to this e-mail and I will show you in 20 minutes."),
+                           f"reach their goals faster.{guide}\n\nReply to this e-mail and I will show you in 20 minutes."),
             "message_text": f"Try {feature_name}: teams like yours who use it reach their goals faster.",
             "promoted_feature": feature.feature if feature is not None else None}),
         # every account with a fresh detractor answer is followed up, even when that is all of them: confirmed
