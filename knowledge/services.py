@@ -22,7 +22,7 @@ MAX_TITLE = 200
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 MAX_COMMENT = 2000
-RESERVED_SLUGS = {"admin", "search", "new", "static", "api"}  # would clash with the pages under /kb/
+RESERVED_SLUGS = {"admin", "search", "suggest", "new", "static", "api"}  # would clash with the pages under /kb/
 FALLBACK_SLUG = "article"  # for a title with no letters or digits in ASCII (e.g. only punctuation or emoji)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from knowledge import admin_views  # noqa: F401  (registers the curation pages on the blueprint)
@@ -55,6 +55,15 @@ def search_page():
         search_id = log.id
         Session.commit()
     return render_template("kb/search.html", query=query, outcome=outcome, search_id=search_id)
+
+
+@bp.get("/suggest")
+@login_required
+def suggest():
+    """Titles matching what is being typed in the search box (JSON; not logged: only searches are)."""
+    query = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    hits = search(query, statuses=("published",), limit=6).hits if len(query) >= 2 else []
+    return jsonify({"articles": [{"title": h.title, "url": url_for("kb.article", slug=h.slug)} for h in hits]})
 
 
 @bp.get("/<slug>")

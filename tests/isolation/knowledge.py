@@ -4,6 +4,7 @@ from tests.isolation import Route
 ROUTES = {
     "kb.index": Route("signed_in"),
     "kb.search_page": Route("signed_in"),
+    "kb.suggest": Route("signed_in"),
     "kb.article": Route("signed_in"),
     "kb.vote": Route("signed_in"),
     "kb.admin_list": Route("admin"),

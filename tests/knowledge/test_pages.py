@@ -181,3 +181,14 @@ def test_vote_without_csrf_token_is_refused(client, world, make_article):
     assert signed_in.status_code == 302
     assert client.post(f"/kb/{article.slug}/vote", data={"helpful": "yes"}).status_code == 400
     assert Session.scalar(select(func.count()).select_from(KbVote)) == 0
+
+
+def test_suggestions_while_typing_match_prefixes_of_published_titles(client, world, login, make_article):
+    """'sched' offers 'Schedule a weekly report'; drafts are not offered; one letter offers nothing."""
+    make_article("Schedule a weekly report")
+    make_article("Scheduling secrets", status="draft")
+    login(world["customer_a"])
+    data = client.get("/kb/suggest?q=sched").get_json()
+    assert data == {"articles": [{"title": "Schedule a weekly report", "url": "/kb/schedule-a-weekly-report"}]}
+    assert client.get("/kb/suggest?q=s").get_json() == {"articles": []}
+    assert Session.scalar(select(func.count()).select_from(KbSearchLog)) == 0
