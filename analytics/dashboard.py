@@ -77,21 +77,49 @@ def headline_cards(account: Account, end: date) -> list[dict]:
     return cards
 
 
-def dashboard_context(account: Account, period: Period, include_staff_only: bool = False) -> dict:
-    """Everything the dashboard body shows for this account and period (charts come by URL)."""
+def _cached(key: tuple, build):
+    """The value cached under key, else build() stored under it (a small in-process LRU)."""
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = build()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def _usage_figures(account: Account, period: Period) -> dict:
+    """Headline cards and key-feature adoption for the period (plain data, cacheable)."""
     active_in_period = datasets.active_users_between(account.id, period.start, period.end)
     adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
     for row in adoption:
         row["share"] = (row["users"] / active_in_period) if active_in_period else 0.0
     return {
-        "account": account,
-        "period": period,
-        "period_label": period_label(period),
         "headline": headline_cards(account, period.end),
-        "headline_window_days": HEADLINE_WINDOW_DAYS,
         "active_users_in_period": active_in_period,
         "adoption": adoption,
         "adopted_count": sum(1 for row in adoption if row["users"]),
+    }
+
+
+def _key(account: Account, what: str, period: Period, with_features: bool) -> tuple:
+    """Cache key: what changes the figures (the account's data, seats, the period, the key features)."""
+    key = (account.id, what, period.start, period.end, account.data_changed_at, account.seats)
+    return key + datasets.key_features_signature() if with_features else key
+
+
+def dashboard_context(account: Account, period: Period, include_staff_only: bool = False) -> dict:
+    """Everything the dashboard body shows for this account and period (charts come by URL)."""
+    figures = _cached(_key(account, "figures", period, True), lambda: _usage_figures(account, period))
+    return {
+        "account": account,
+        "period": period,
+        "period_label": period_label(period),
+        "headline_window_days": HEADLINE_WINDOW_DAYS,
+        **figures,
         "cards": cards_for(account, period, include_staff_only=include_staff_only),
         "chart_names": CHART_NAMES,
     }
@@ -125,22 +153,11 @@ def chart_payload(account: Account, chart_name: str, period: Period) -> str:
     """The chart's JSON (or its empty state), cached until the account's data or the period changes."""
     if chart_name not in CHART_NAMES:
         raise KeyError(chart_name)
-    key = (account.id, chart_name, period.start, period.end, account.data_changed_at, account.seats)
-    if chart_name == "feature_adoption":
-        key += datasets.key_features_signature()
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    payload = _build(account, chart_name, period)
-    with _cache_lock:
-        _cache[key] = payload
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return payload
+    key = _key(account, chart_name, period, chart_name == "feature_adoption")
+    return _cached(key, lambda: _build(account, chart_name, period))
 
 
 def clear_chart_cache() -> None:
-    """Forget every cached chart (benchmarks measure cold times with it)."""
+    """Forget every cached chart and figure (benchmarks measure cold times with it)."""
     with _cache_lock:
         _cache.clear()
