@@ -31,6 +31,8 @@ def test_admin_sees_the_admin_link_and_pages(page, live_server, sign_in, shoot):
     page.get_by_role("link", name="Admin", exact=True).click()
     page.get_by_role("link", name="Accounts", exact=True).click()
     assert page.get_by_role("cell", name="Beta Ltd", exact=True).is_visible()
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
     shoot(page, "admin-accounts")
 
 
