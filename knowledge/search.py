@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, select, text
 
 from models.db import Session
 from models.knowledge import Article
