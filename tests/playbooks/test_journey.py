@@ -23,9 +23,10 @@ def test_csm_defines_previews_creates_and_dry_runs_a_playbook(page, live_server,
     status = page.locator("#preview-status")
     status.filter(has_text="There is no feature").wait_for()
     page.get_by_label("Rules", exact=True).fill('{"rules": []}')
-    page.get_by_label("Add a rule").select_option("days_to_renewal")
+    page.get_by_label("Add a rule").select_option("tier")
     page.get_by_role("button", name="Add rule").click()
-    assert '"kind": "days_to_renewal"' in page.get_by_label("Rules", exact=True).input_value()
+    assert '"kind": "tier"' in page.get_by_label("Rules", exact=True).input_value()
+    status.filter(has_text="0 of 1 active accounts match").wait_for()  # Alpha is a top-tier account
     page.get_by_label("Rules", exact=True).fill(RULES)
     status.filter(has_text="1 of 1 active accounts match").wait_for()
     assert page.locator("#preview-members").inner_text().strip() == "Alpha Inc (ALPHA)"
