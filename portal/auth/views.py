@@ -130,9 +130,13 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form, user=user), (422 if form.errors else 200)
 
 
+def _user_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else "-"
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(PER_EMAIL, methods=["POST"])
+@limiter.limit(PER_EMAIL, methods=["POST"], key_func=_user_key, scope="change-password")
 def change_password():
     """Change one's own password; every other session and remember-me cookie ends, this one goes on."""
     form = ChangePasswordForm()

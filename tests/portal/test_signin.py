@@ -187,3 +187,12 @@ def test_rate_limits_use_redis_when_configured(limited_app, world):
     app = limited_app(RATELIMIT_STORAGE_URI=url)
     _check_limits(app.test_client(), world)
     assert redis.Redis.from_url(url).keys("*login-email*"), "no rate-limit counters were written to Redis"
+
+
+def test_reset_requests_are_limited_per_email(limited_app, world):
+    """At most five reset mails an hour for one address, so nobody can flood a mailbox."""
+    client = limited_app().test_client()
+    target = f"flood-{uuid.uuid4().hex[:8]}@example.test"
+    statuses = [client.post("/forgot-password", data={"email": target},
+                            environ_base={"REMOTE_ADDR": f"10.252.0.{n}"}).status_code for n in range(6)]
+    assert statuses == [302] * 5 + [429]
