@@ -117,6 +117,17 @@ def _push_request_context():
 
 
 @pytest.fixture
+def client(app):
+    """A test client that keeps no request context open after a request.
+
+    pytest-flask's client preserves the last request's context; a second client of the
+    same app would then share its `g` (and so the signed-in user). Tests use several
+    clients as several devices, so each request gets its own context.
+    """
+    return app.test_client()
+
+
+@pytest.fixture
 def db(app):
     """The database session of the test (the same one the app uses in this thread)."""
     return Session
