@@ -30,6 +30,9 @@ KIND_TITLES = {
 # Detractor answers form one episode per account while any answered in the last 30 days, so a wave of
 # answers is one warning with its count, not one mail per answer.
 STATE_KINDS = ("usage_drop", "low_utilisation", "no_login", "detractor")
+# Kinds whose source already mails the CSM when it happens (the NPS follow-up for a detractor,
+# the maturity-drop notice), so the warning is listed in the portfolio without a second mail.
+MAILED_AT_SOURCE = ("detractor", "maturity_drop")
 
 
 @dataclass
@@ -162,6 +165,9 @@ def mail_pending() -> int:
         .where(HealthWarning.mailed_at.is_(None), HealthWarning.resolved_at.is_(None))
     ).all()
     for warning, account, csm in rows:
+        if warning.kind in MAILED_AT_SOURCE:
+            warning.mailed_at = utcnow()
+            continue
         queue_mail(csm.email, f"Early warning: {account.name}: {KIND_TITLES[warning.kind].lower()}", "warning",
                    account_id=account.id, kind="health_warning", warning=warning, account=account, csm=csm,
                    title=KIND_TITLES[warning.kind], figures=json.loads(warning.figures_json))

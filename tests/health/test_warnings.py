@@ -133,3 +133,20 @@ def test_each_warning_is_mailed_once_to_the_csm(app, create_account, create_user
     assert mails[0].to_address == "casey@csm.test" and "Quiet Co" in mails[0].subject
     assert "days without login: 15" in mails[0].body_text and "http://portal.test/csm/#warnings" in mails[0].body_text
     assert warning.mailed_at is not None
+
+
+def test_detractor_warning_is_listed_but_not_mailed_twice(app, create_account, create_user):
+    """The NPS follow-up already mails the CSM about a detractor; the warning adds no second mail."""
+    from models.mail import OutboxMessage
+
+    csm = create_user("csm", email="dana@csm.test")
+    account = create_account(name="Grumpy Co", csm=csm)
+    with app.app_context():
+        add_answer(account, "kim@x.test", 3, AS_OF - timedelta(days=2))
+        recompute(AS_OF)
+        Session.commit()
+        mails = Session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "health_warning")).all()
+        found = warnings_of(account)
+    assert "detractor" in found and found["detractor"][0].mailed_at is not None
+    assert [m.subject for m in mails if "Grumpy Co" in m.subject and "detractor" in m.subject] == []
+    assert any("Grumpy Co" in m.subject for m in mails)  # other warnings of the account are still mailed
