@@ -236,7 +236,28 @@ def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, He
     if account.id not in facts:
         facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
                                          AccountInputs(seats=account.seats))
-    return as_of, score_account(facts[account.id].inputs, health_weights(), health_bands())
+    result = score_account(facts[account.id].inputs, health_weights(), health_bands())
+    _keep_first_score(as_of, facts[account.id], result)
+    return as_of, result
+
+
+def _keep_first_score(as_of: date, facts: AccountFacts, result: HealthResult) -> None:
+    """Store a score computed on demand, so every later viewer that day sees the same figure.
+
+    Without this, a customer's own visit (engagement) would change the score their CSM sees a
+    moment later. A concurrent request that stored it first wins; its row is the one kept.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with Session.begin_nested():
+            Session.connection().execute(insert(HealthScore.__table__), [{
+                "account_id": facts.account_id, "as_of": as_of, "score": result.score, "band": result.band,
+                "components_json": json.dumps(result.as_dicts()), "arr": facts.arr, "computed_at": utcnow(),
+            }])
+    except IntegrityError:
+        return  # the savepoint was rolled back; the row stored first stays
+    Session.commit()
 
 
 def score_on(account_ids: list[int], day: date) -> dict[int, HealthScore]:
