@@ -44,7 +44,8 @@ def _change(now: float, before: float, unit: str, points: bool = False) -> dict:
     if points:
         text = f"{delta:+.0f} percentage points"
     elif before:
-        text = f"{delta:+,} {unit} ({delta / before:+.0%})"
+        share = delta / before
+        text = f"{delta:+,} {unit} ({share:+.1%})" if delta and abs(share) < 0.01 else f"{delta:+,} {unit} ({share:+.0%})"
     else:
         text = f"{delta:+,} {unit}"
     return {"delta": delta, "direction": direction, "text": text}

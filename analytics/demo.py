@@ -44,6 +44,15 @@ def story_factor(story: str, days_before_today: int, days_as_customer: int) -> f
     return 1.0
 
 
+def _dormant_days(story: str, rng: random.Random) -> tuple[int, int] | None:
+    """Days before today when this user stays away: how a story loses (and wins back) whole people."""
+    if story == "declining" and rng.random() < 0.45:
+        return (0, rng.randint(0, 55))  # stopped at some point in the last eight weeks
+    if story == "recovering" and rng.random() < 0.5:
+        return (rng.randint(45, 75), rng.randint(120, 150))  # away during the dip, back since
+    return None
+
+
 def _ensure_key_features() -> None:
     """Create the demo key features unless some exist already."""
     if Session.scalar(select(func.count()).select_from(KeyFeature)):
@@ -90,8 +99,11 @@ def _events_for(ctx, account, activity_scale: float, now: datetime) -> list[tupl
         span = max(0, (ctx.today - first_day).days // 2)
         adopt_day = {key: first_day + timedelta(days=rng.randint(0, span)) for key in adopted}
         user_id = user.id
+        dormant = _dormant_days(ctx.stories[account.id], rng)  # (from, to) days before today the user stays away
         for day, factor, midnight in plan:
             if random_number() >= engagement * factor:
+                continue
+            if dormant and dormant[0] <= (ctx.today - day).days <= dormant[1]:
                 continue
             moment = midnight + minute * int(420 + 650 * random_number())
             append((account.id, f"{prefix}{len(rows)}", user_id, "login" if random_number() < 0.7 else "page_view",
