@@ -42,16 +42,22 @@ def nav_items() -> list[NavItem]:
             ("Maturity", "assessment.assessment", {"ext": ext}),
         ]
     else:
-        wanted.append(("Portfolio", "csm.portfolio", {}))
+        wanted += [
+            ("Portfolio", "csm.portfolio", {}),
+            ("Surveys", "surveys.analytics", {}),
+            ("Follow-ups", "surveys.followups", {}),
+            ("Playbooks", "playbooks.index", {}),
+        ]
     wanted.append(("Knowledge base", "kb.index", {}))
     if current_user.role == "admin":
         wanted.append(("Admin", "admin.index", {}))
-    items = []
-    for label, endpoint, values in wanted:
-        url = url_for_optional(endpoint, **values)
-        if url:
-            items.append(NavItem(label, url, request.path == url or (url != "/" and request.path.startswith(url) and endpoint != "dashboard.overview")))
-    return items
+    links = [(label, url) for label, endpoint, values in wanted if (url := url_for_optional(endpoint, **values))]
+    # The current page's item is the one whose URL is the longest prefix of the path
+    # (so /surveys/followups marks "Follow-ups", not "Surveys"; the dashboard only itself).
+    matches = [url for _, url in links if request.path == url or (url.endswith("/") and request.path.startswith(url)
+                                                                    and "/accounts/" not in url)]
+    current = max(matches, key=len, default=None)
+    return [NavItem(label, url, url == current) for label, url in links]
 
 
 def init_app(app: Flask) -> None:
