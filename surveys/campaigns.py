@@ -24,7 +24,7 @@ from sqlalchemy import and_, exists, select
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.surveys import SurveyCampaign, SurveyCampaignAccount, SurveyInvitation, SurveyOptOut
-from portal.mail.outbox import queue_mail
+from portal.mail.outbox import is_deliverable, queue_mail
 from portal.settings import get_setting
 from surveys.fatigue import budgets_left, record_contact
 
@@ -149,7 +149,11 @@ def _people(account_ids: list[int], now: datetime) -> list[tuple[User, str]]:
         .where(User.role == "customer", User.is_active.is_(True), User.account_id.in_(account_ids))
         .order_by(User.account_id, User.id)
     ).all()
-    return [(row.User, "unsubscribed" if row.opted_out else "throttled" if row.asked else "") for row in rows]
+    return [
+        (row.User, "no e-mail address" if not is_deliverable(row.User.email)
+         else "unsubscribed" if row.opted_out else "throttled" if row.asked else "")
+        for row in rows
+    ]
 
 
 def invite(campaign: SurveyCampaign, user: User, account: Account, now: datetime | None = None) -> SurveyInvitation:
@@ -206,6 +210,8 @@ def send_due(only_account: Account | None = None, now: datetime | None = None) -
                 report.throttled += why_not == "throttled"
             elif why_not == "unsubscribed":
                 report.unsubscribed += 1
+            elif why_not:
+                continue  # no address to ask them at
             else:
                 by_account.setdefault(user.account_id, []).append(user)
         for account_id, people in by_account.items():

@@ -58,9 +58,20 @@ def _message_id_domain() -> str:
     return host or "localhost"
 
 
+def is_deliverable(address: str) -> bool:
+    """False for addresses that can never receive mail (RFC 2606 .invalid, e.g. people known only by a vendor id)."""
+    domain = address.strip().rpartition("@")[2].lower()
+    return bool(domain) and not (domain == "invalid" or domain.endswith(".invalid"))
+
+
 def queue_mail(to: str, subject: str, template: str, *, account_id: int | None = None, kind: str = "",
                **context) -> OutboxMessage:
-    """Render templates/email/<template>.txt and .html and add the message to the outbox (flushes, never sends)."""
+    """Render templates/email/<template>.txt and .html and add the message to the outbox (flushes, never sends).
+
+    A message to an address that can never receive mail is kept, marked failed, so it is
+    visible in the outbox but never retried.
+    """
+    deliverable = is_deliverable(to)
     context.setdefault("base_url", current_app.config["PORTAL_BASE_URL"])
     context.setdefault("subject", subject)
     message = OutboxMessage(
@@ -71,9 +82,10 @@ def queue_mail(to: str, subject: str, template: str, *, account_id: int | None =
         body_html=render_template(f"email/{template}.html", **context),
         kind=kind[:50],
         account_id=account_id,
-        status="queued",
+        status="queued" if deliverable else "failed",
         attempts=0,
         next_attempt_at=utcnow(),
+        last_error="" if deliverable else "The address cannot receive mail (the person is known only by a vendor id).",
     )
     Session.add(message)
     Session.flush()
