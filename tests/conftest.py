@@ -22,6 +22,9 @@ from models.db import Session, dispose_engine
 from portal import create_app
 from portal.auth import passwords
 
+# The browser fixtures (live server, Chromium, checked page) serve every folder's journeys.
+pytest_plugins = ["tests.browser"]
+
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES", "") not in ("", "0", "false")
 PASSWORD = "correct horse battery staple"

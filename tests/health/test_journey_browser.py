@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 
 from models.db import Session, utcnow
-from tests.e2e.conftest import browser, live_server, page, shoot, sign_in  # noqa: F401  (the browser fixtures)
 from tests.health.helpers import add_usage, days_back
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,6 @@ import pytest
 
 from knowledge import services
 from models.db import Session
-from tests.e2e.conftest import browser, live_server, page, shoot, sign_in  # noqa: F401  (the browser fixtures)
 
 pytestmark = pytest.mark.browser
 

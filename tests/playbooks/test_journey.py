@@ -6,7 +6,6 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import browser, live_server, page, shoot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

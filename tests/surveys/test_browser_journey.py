@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import browser, live_server, page, shoot, sign_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 

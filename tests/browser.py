@@ -1,4 +1,4 @@
-"""Browser tests: the portal served on loopback, driven by Debian's Chromium through Playwright.
+"""Browser test fixtures (a plugin loaded by tests/conftest.py): the portal served on loopback, driven by Debian's Chromium through Playwright.
 
 Shared pieces for every journey:
 - `live_server`: the app (CSRF on) on a SQLite file, served by werkzeug in a thread;
@@ -34,7 +34,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -79,7 +79,7 @@ def _seed_cast() -> dict:
             "customer": customer, "beta_customer": beta_customer}
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The portal on 127.0.0.1:<free port> over a SQLite file, CSRF on, with a seeded cast."""
     from werkzeug.serving import make_server
@@ -205,9 +205,9 @@ def sign_in(live_server):
 
 
 def pytest_collection_modifyitems(items):
-    """Every test in this folder drives the browser."""
+    """Every test that takes the browser is marked, so `-m "not browser"` runs without Chromium."""
     for item in items:
-        if "/e2e/" in str(item.fspath):
+        if "browser" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
 
 
