@@ -12,11 +12,10 @@ from __future__ import annotations
 import difflib
 import html
 import re
-import time
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, func, select, text
 
 from models.db import Session
 from models.knowledge import Article
@@ -215,22 +214,26 @@ def _run(terms, statuses, limit, prefix, any_term, exclude_id=None) -> list[Sear
     return [SearchHit(row.id, row.slug, row.title, row.status, highlight(row.snippet)) for row in rows]
 
 
-VOCABULARY_TTL = 60.0  # seconds a vocabulary is reused before it is read again
-_vocabulary_cache: dict[str, tuple[float, dict[tuple[str, int], list[str]]]] = {}
+_vocabulary_cache: dict[str, tuple[tuple, dict[tuple[str, int], list[str]]]] = {}
 
 
 def _vocabulary() -> dict[tuple[str, int], list[str]]:
-    """Words of published titles and tags, grouped by (first letter, length), re-read every minute."""
+    """Words of published titles and tags, grouped by (first letter, length); re-read when articles change."""
     key = str(Session.get_bind().url)
+    # One cheap aggregate tells whether the published set changed since the words were read.
+    state = tuple(Session.execute(
+        select(func.count(Article.id), func.max(Article.updated_at), func.max(Article.id))
+        .where(Article.status == "published")
+    ).one())
     cached = _vocabulary_cache.get(key)
-    if cached is None or time.monotonic() - cached[0] > VOCABULARY_TTL:
+    if cached is None or cached[0] != state:
         words: set[str] = set()
         for title, tags in Session.execute(select(Article.title, Article.tags_text).where(Article.status == "published")):
             words.update(w for w in query_terms(f"{title} {tags}") if len(w) > 2)
         groups: dict[tuple[str, int], list[str]] = {}
         for word in sorted(words):
             groups.setdefault((word[0], len(word)), []).append(word)
-        cached = (time.monotonic(), groups)
+        cached = (state, groups)
         _vocabulary_cache[key] = cached
     return cached[1]
 
