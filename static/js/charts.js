@@ -5,6 +5,7 @@
 
   function showMessage(el, text) {
     el.classList.add("chart-empty");
+    el.style.minHeight = "0";  // a message needs no chart-sized gap
     el.textContent = text;
   }
 
