@@ -11,7 +11,7 @@ from sqlalchemy import and_, case, delete, func, insert, select, true
 
 from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
 from models.accounts import Account
-from models.db import Session, utcnow
+from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
 from models.surveys import SurveyResponse
 from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
@@ -209,9 +209,16 @@ def store(as_of: date, facts: dict[int, AccountFacts], results: dict[int, Health
     return len(rows)
 
 
+RECOMPUTE_LOCK = 7_240_301  # PostgreSQL advisory lock key held by a health recompute until it commits
+
+
 def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
     """Compute and store every account's health on as_of, then raise warnings (flushes; the caller commits)."""
     as_of = as_of or utcnow().date()
+    if is_postgres(Session):
+        # Two recomputes at once would both insert the day's rows and warnings: the second waits for the first
+        # to commit, then replaces its rows and finds its warnings already raised.
+        Session.execute(select(func.pg_advisory_xact_lock(RECOMPUTE_LOCK)))
     facts, results = compute_all(as_of)
     raised = []
     if warnings:
