@@ -1,0 +1,145 @@
+"""Every main page, as each role sees it, passes axe-core's serious and critical checks; the NPS answer works by keyboard."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from tests.a11y import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+# (who signs in, page name, path; "{article}", "{survey}", "{share}" are filled from the fixtures below)
+PAGES = [
+    (None, "login", "/login"),
+    (None, "nps-answer", "{survey}"),
+    (None, "share-review", "{share}"),
+    ("customer", "customer-dashboard", "/accounts/ALPHA/"),
+    ("customer", "success-plan", "/accounts/ALPHA/plan"),
+    ("customer", "assessment", "/accounts/ALPHA/assessment"),
+    ("customer", "kb-home", "/kb/"),
+    ("customer", "kb-article", "{article}"),
+    ("customer", "kb-search", "/kb/search?q=report"),
+    ("csm", "csm-dashboard", "/accounts/ALPHA/"),
+    ("csm", "csm-plan", "/accounts/ALPHA/plan"),
+    ("csm", "portfolio", "/csm/"),
+    ("csm", "surveys", "/surveys/"),
+    ("csm", "followups", "/surveys/followups"),
+    ("csm", "playbooks", "/playbooks/"),
+    ("csm", "cohorts", "/playbooks/cohorts"),
+    ("admin", "admin-home", "/admin/"),
+    ("admin", "admin-accounts", "/admin/accounts"),
+    ("admin", "admin-users", "/admin/users"),
+    ("admin", "kb-admin", "/kb/admin/"),
+]
+
+_made: dict[str, str] = {}  # paths of objects created once per live server
+
+
+def _article_path(live_server) -> str:
+    """A published article with headings, a list, a link and code, made once."""
+    from knowledge.services import ArticleInput, create_article
+    from models.accounts import User
+    from models.db import Session
+
+    with live_server.app.app_context():
+        author = Session.get(User, live_server.cast["admin"].id)
+        body = ("## Run your first report\n\nOpen **Reports**, pick a template and press *Run*.\n\n"
+                "- Choose the period\n- Share the result\n\nSee [the knowledge base](/kb/).\n\n`export --csv`\n")
+        article = create_article(ArticleInput(title="Run your first report", body_markdown=body,
+                                              status="published", category="Reporting", tags=["reports"]), author)
+        Session.commit()
+        return f"/kb/{article.slug}"
+
+
+def _survey_path(live_server) -> str:
+    """A fresh NPS invitation for the Alpha customer; its link path."""
+    from models.accounts import Account, User
+    from models.db import Session
+    from surveys.campaigns import default_campaign, invite, token_for
+
+    with live_server.app.app_context():
+        user = Session.get(User, live_server.cast["customer"].id)
+        account = Session.get(Account, live_server.cast["alpha"].id)
+        invitation = invite(default_campaign(), user, account)
+        Session.commit()
+        return f"/s/{token_for(invitation.token_salt)}"
+
+
+def _share_path(live_server) -> str:
+    """A share link for Alpha over the last 30 days, made by its CSM."""
+    from models.accounts import Account, User
+    from models.db import Session
+    from portal.share.services import create_link
+
+    with live_server.app.app_context():
+        csm = Session.get(User, live_server.cast["csm"].id)
+        account = Session.get(Account, live_server.cast["alpha"].id)
+        today = date.today()
+        token, _link = create_link(account, csm, today - timedelta(days=29), today, note="Quarterly review")
+        Session.commit()
+        return f"/share/{token}"
+
+
+_MAKERS = {"article": _article_path, "survey": _survey_path, "share": _share_path}
+
+
+def _resolve(path: str, live_server) -> str:
+    """Fill a {placeholder} of a path, creating its object once."""
+    match = re.fullmatch(r"\{(\w+)\}", path)
+    if not match:
+        return path
+    key = f"{live_server.url}:{match.group(1)}"
+    if key not in _made:
+        _made[key] = _MAKERS[match.group(1)](live_server)
+    return _made[key]
+
+
+def _wait_for_charts(page) -> None:
+    """Wait until every chart placeholder has drawn its figure or its empty message."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.chart[data-chart-url]')].every(el => el.hasAttribute('data-chart-ready'))")
+
+
+@pytest.mark.parametrize("who, name, path", PAGES, ids=[name for _who, name, _path in PAGES])
+def test_page_has_no_serious_accessibility_violations(page, live_server, sign_in, who, name, path):
+    """axe-core finds no serious or critical violation on the page as this role sees it."""
+    target = _resolve(path, live_server)
+    if who:
+        sign_in(page, live_server.cast[who].email)
+        _wait_for_charts(page)  # leaving the landing page mid-fetch would abort its chart requests
+    response = page.goto(target)
+    assert response.status == 200, f"{target} answered {response.status}"
+    _wait_for_charts(page)
+    assert_accessible(page, name)
+
+
+def test_share_form_page_is_accessible(page, live_server, sign_in):
+    """The CSM's form that creates a share link passes the same checks."""
+    sign_in(page, live_server.cast["csm"].email)
+    _wait_for_charts(page)
+    page.goto("/accounts/ALPHA/share")
+    assert_accessible(page, "share-form")
+
+
+def test_nps_answer_with_the_keyboard_only(page, live_server):
+    """Tab to the scores, pick one with the arrow keys, Tab to the comment, type, Tab to send, press Enter."""
+    page.goto(_survey_path(live_server))
+    page.locator("body").focus()
+    for _ in range(15):  # the skip link and the brand come first
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == "score":
+            break
+    assert page.evaluate("document.activeElement.name") == "score"
+    page.keyboard.press("Space")
+    for _ in range(9):
+        page.keyboard.press("ArrowRight")
+    assert page.locator("#score-9").is_checked()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "comment"
+    page.keyboard.type("Reports save me a day a week")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Thank you!").wait_for()
