@@ -184,6 +184,23 @@ def test_page_has_no_serious_accessibility_violations(page, live_server, sign_in
     assert_accessible(page, name)
 
 
+PHONE_PAGES = [("customer", "customer-dashboard"), ("csm", "portfolio"), (None, "nps-answer"), ("customer", "kb-article")]
+
+
+@pytest.mark.parametrize("who, name", PHONE_PAGES, ids=[name for _who, name in PHONE_PAGES])
+def test_page_on_a_phone_has_no_serious_accessibility_violations(page, live_server, sign_in, who, name):
+    """At 390 px (collapsed navigation, stacked cards) axe-core finds no serious or critical violation."""
+    path = next(p for w, n, p in PAGES if n == name)
+    target = _resolve(path, live_server)
+    page.set_viewport_size({"width": 390, "height": 844})
+    if who:
+        sign_in(page, live_server.cast[who].email)
+        _wait_for_charts(page)
+    page.goto(target)
+    _wait_for_charts(page)
+    assert_accessible(page, f"{name}-phone")
+
+
 def test_sign_in_error_state_is_accessible(page, live_server, sign_in):
     """The sign-in form showing its error passes the same checks (error tied to the field, readable colours)."""
     sign_in(page, live_server.cast["csm"].email, "not the right password")
