@@ -213,10 +213,14 @@ def _figures(account_ids: list[int], today: date) -> tuple[dict[int, int], dict[
 
 
 def _people(account_ids: list[int]) -> dict[int, list[User]]:
+    """Active customer users of these accounts who have a mailbox (not people known only by a vendor id)."""
+    from portal.mail.outbox import is_deliverable
+
     by_account: dict[int, list[User]] = {}
     for user in Session.scalars(select(User).where(User.role == "customer", User.is_active.is_(True),
                                                    User.account_id.in_(account_ids)).order_by(User.id)):
-        by_account.setdefault(user.account_id, []).append(user)
+        if is_deliverable(user.email):
+            by_account.setdefault(user.account_id, []).append(user)
     return by_account
 
 

@@ -208,3 +208,16 @@ def test_segment_of_a_former_csm_reaches_nobody(app, cast, make_playbook, smtp_s
     assert report.mails == 0 and smtp_server.messages == []
     assert report.problems == [f"{playbook.name}: refused, its segment belongs to nobody on the staff any more; "
                                "an admin should take the segment over."]
+
+
+def test_people_known_only_by_a_vendor_id_get_no_playbook_mail(app, cast, make_playbook, create_user, smtp_server):
+    """A person created from usage events has no mailbox; the run neither lists nor mails them."""
+    create_user("customer", account=cast["soon_a"], email="u-123@vendor-users.invalid", password=None)
+    make_playbook(RENEWING_SOON)
+    result = app.test_cli_runner().invoke(args=["playbooks", "run", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "ada@alpha.test" in result.output
+    assert "vendor-users.invalid" not in result.output
+    result = app.test_cli_runner().invoke(args=["playbooks", "run"])
+    assert "Mail: 3 sent" in result.output
+    assert len(smtp_server.messages) == 3
