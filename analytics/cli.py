@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from analytics.ingest import MAX_BATCH, BatchInvalid, ingest_events
 from models.db import Session
+from portal import jobs
 
 events_cli = AppGroup("events", help="Usage events.")
 
@@ -70,4 +71,6 @@ def import_events(path: str, batch_size: int) -> None:
         Session.rollback()
         raise
     Session.commit()
+    if accepted:
+        jobs.enqueue("health.recompute")  # at most one waits; without Redis the cron line recomputes
     click.echo(f"Imported {accepted} event(s); {duplicates} duplicate(s) skipped.")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import time
+from datetime import date
+from typing import Optional
 
 import click
 from flask.cli import AppGroup
@@ -9,12 +11,24 @@ from flask.cli import AppGroup
 health_cli = AppGroup("health", help="Health scores.")
 
 
+def recompute_and_commit(as_of: Optional[date]) -> dict:
+    """Recompute and store every account's health on as_of (default today) and commit; what the job runs too."""
+    from analytics.health_recompute import recompute
+    from models.db import Session
+
+    try:
+        summary = recompute(as_of)
+        Session.commit()
+    except Exception:
+        Session.rollback()
+        raise
+    return summary
+
+
 @health_cli.command("recompute")
 @click.option("--as-of", "as_of", default=None, help="UTC day to compute, YYYY-MM-DD (default: today).")
 def recompute_command(as_of: str | None):
     """Recompute every account's health score, store it in the history and raise warnings."""
-    from analytics.health_recompute import recompute
-    from models.db import Session
     from portal.services import ServiceError, parse_date
 
     try:
@@ -22,11 +36,6 @@ def recompute_command(as_of: str | None):
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from None
     started = time.perf_counter()
-    try:
-        summary = recompute(day)
-        Session.commit()
-    except Exception:
-        Session.rollback()
-        raise
+    summary = recompute_and_commit(day)
     click.echo(f"Health of {summary['accounts']} accounts computed for {summary['as_of'].isoformat()} "
                f"in {time.perf_counter() - started:.2f} s; {summary['warnings']} new warnings.")

@@ -5,6 +5,7 @@ from flask import abort, jsonify
 
 from analytics.ingest import MAX_BATCH, BatchInvalid, ingest_events
 from models.db import Session
+from portal import jobs
 from portal.api.core import api_blueprint, invalid, json_body, require_role
 
 bp = api_blueprint("api_events", __name__)
@@ -26,6 +27,8 @@ def post_events():
         Session.rollback()
         invalid(f"{len(exc.errors)} event(s) are invalid; nothing was stored.", exc.errors)
     Session.commit()
+    if result.accepted:
+        jobs.enqueue("health.recompute")  # at most one waits; without Redis the cron line recomputes
     return jsonify({"accepted": result.accepted, "duplicates": result.duplicates})
 
 

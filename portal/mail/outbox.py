@@ -5,6 +5,9 @@ LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE write lock serialises flushes), s
 records the attempt and commits, so two flushes never send the same message and a crash
 loses nothing. A failed attempt is retried after an exponential back-off; after
 MAX_ATTEMPTS the message is marked failed and kept for an admin to read.
+
+When a request's commit holds queued mail and REDIS_URL is set, one `mail.flush` job is
+queued as the response is made (portal/jobs.py); otherwise the `mail flush` cron line sends it.
 """
 from __future__ import annotations
 
@@ -17,12 +20,13 @@ from urllib.parse import urlparse
 
 from flask import current_app, render_template
 from flask_mail import Message
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from models.db import Session, is_postgres, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
 
 MAX_ATTEMPTS = 10
+MAIL_QUEUED = "portal.mail_queued"  # session.info flag: this transaction queued mail
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=6)
 # Errors that say the server (not this message) is unusable: stop the batch, keep the rest queued.
@@ -89,7 +93,22 @@ def queue_mail(to: str, subject: str, template: str, *, account_id: int | None =
     )
     Session.add(message)
     Session.flush()
+    Session.info[MAIL_QUEUED] = deliverable or Session.info.get(MAIL_QUEUED, False)
     return message
+
+
+@event.listens_for(Session, "after_commit")
+def _flush_soon_after_commit(session) -> None:
+    # Only committed mail is worth a flush job; the job is queued once per request, as its response is made.
+    if session.info.pop(MAIL_QUEUED, False):
+        from portal.jobs import flush_mail_after_request
+
+        flush_mail_after_request()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_mail(session) -> None:
+    session.info.pop(MAIL_QUEUED, None)
 
 
 def _claim_next(now: datetime, skip: set[int]) -> OutboxMessage | None:
