@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
@@ -107,20 +107,28 @@ def take(ext: str, page: int):
     dimension = dimensions[page - 1]
     answers = {a.question_id: a.option_id for a in response.answers} if response else {}
     form = page_form(dimension.questions, answers)
+    # The page script saves a draft on every change: it gets a status, never a redirect or a flash message.
+    autosave = request.method == "POST" and request.headers.get("X-Autosave") == "1"
     if form.validate_on_submit():
         try:
             response = services.start_response(account, current_user)
             services.save_answers(response, current_user, page_answers(form, dimension.questions))
         except ServiceError as error:
             Session.rollback()
+            if autosave:
+                return "", 409
             flash(str(error), "error")
             return redirect(url_for("assessment.take", ext=ext, page=page))
         Session.commit()
+        if autosave:
+            return "", 204
         if form.previous.data and page > 1:
             return redirect(url_for("assessment.take", ext=ext, page=page - 1))
         if page == len(dimensions):
             return redirect(url_for("assessment.submit", ext=ext))
         return redirect(url_for("assessment.take", ext=ext, page=page + 1))
+    if autosave:
+        return "", 422
     if form.errors:
         flash("Pick one of the options shown for each question.", "error")
     total_questions = sum(len(d.questions) for d in dimensions)

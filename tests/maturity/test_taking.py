@@ -205,3 +205,18 @@ def test_options_map_to_levels_as_stored(app, maturity_model):
         model = Session.get(MaturityModel, maturity_model)
         answers = levels_for(model, 4)
         assert {Session.get(MaturityOption, option).level for option in answers.values()} == {4}
+
+
+def test_autosave_answers_204_and_keeps_the_draft_without_a_flash_message(app, client, world, maturity_model):
+    """The page script's save stays on the page: 204 on success, 422 for a bad answer, never a redirect."""
+    sign_in(client, world["customer_a"])
+    fields = _page_fields(client.get("/accounts/ALPHA/assessment/take/1").get_data(as_text=True))
+    name, values = next(iter(fields.items()))
+    saved = client.post("/accounts/ALPHA/assessment/take/1", data={name: values[1]}, headers={"X-Autosave": "1"})
+    assert saved.status_code == 204 and "Location" not in saved.headers
+    assert _count(app, AssessmentAnswer) == 1
+    refused = client.post("/accounts/ALPHA/assessment/take/1", data={name: "999999"}, headers={"X-Autosave": "1"})
+    assert refused.status_code == 422
+    page = client.get("/accounts/ALPHA/assessment/take/1").get_data(as_text=True)
+    assert "Pick one of the options" not in page  # the failed background save left no message behind
+    assert re.search(rf'checked[^>]*value="{values[1]}"|value="{values[1]}"[^>]*checked', page)
