@@ -80,7 +80,13 @@ def _seed_cast() -> dict:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server_config() -> dict:
+    """Extra app configuration of a module's live server (a module overrides it, e.g. to send real mail)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, live_server_config):
     """The portal on 127.0.0.1:<free port> over a SQLite file, CSRF on, with a seeded cast."""
     from werkzeug.serving import make_server
 
@@ -91,7 +97,7 @@ def live_server(tmp_path_factory):
     engine.dispose()
     app = create_app({
         "DATABASE_URL": url, "TESTING": False, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
-        "PORTAL_BASE_URL": "http://127.0.0.1", "MAIL_SUPPRESS_SEND": True,
+        "PORTAL_BASE_URL": "http://127.0.0.1", "MAIL_SUPPRESS_SEND": True, **live_server_config,
     })
     cast = _seed_cast()
     server = make_server("127.0.0.1", 0, app, threaded=True)
