@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -56,5 +57,22 @@ def run_worker(app):
         result = run_cli("worker", "--burst", env=settings)
         assert result.returncode == 0, result.stderr[-3000:]
         return result
+
+    return run
+
+
+@pytest.fixture
+def work_in_process(app, redis_db):
+    """work_in_process() runs RQ's SimpleWorker in burst mode in this process, with the test app active."""
+    from rq import SimpleWorker
+
+    def run() -> None:
+        handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            with app.app_context():
+                SimpleWorker([Queue(QUEUE_NAME, connection=redis_db)], connection=redis_db).work(burst=True)
+        finally:
+            for sig, handler in handlers.items():  # the worker installs its own; pytest needs its own back
+                signal.signal(sig, handler)
 
     return run
