@@ -57,6 +57,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.extensions import csrf, limiter, login_manager, mail
 
     app.extensions["db_engine"] = init_engine(app.config["DATABASE_URL"])
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)

@@ -32,6 +32,14 @@ def _secret_key(instance_path: str, production: bool) -> str:
     return key
 
 
+def _trusted_proxies() -> int:
+    """PORTAL_TRUSTED_PROXIES: how many reverse proxies in front set X-Forwarded-For and -Proto (default 0)."""
+    value = os.environ.get("PORTAL_TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ConfigError(f"PORTAL_TRUSTED_PROXIES must be a whole number of proxies (e.g. 1), not {value!r}.")
+    return int(value)
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     production = os.environ.get("PORTAL_ENV", "development") == "production"
@@ -42,6 +50,8 @@ def load_config(instance_path: str) -> dict:
         "DATABASE_URL": os.environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'portal.db'}",
         "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "REDIS_URL": redis_url,
+        # Behind this many proxies the client address (rate limits, share-link log) comes from X-Forwarded-For.
+        "TRUSTED_PROXIES": _trusted_proxies(),
         # flask-mail
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
