@@ -94,9 +94,12 @@ def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> 
     customers: dict[int, list[User]] = {}
     used_names: set[str] = set()
     story_by_index = ["healthy" if index == 0 else rng.choice(STORIES) for index in range(n_accounts)]
+    distinct_names = len(set(COMPANY_WORDS)) * len(set(COMPANY_SUFFIXES))
     for index in range(n_accounts):
         while True:
             name = f"{rng.choice(COMPANY_WORDS)} {rng.choice(COMPANY_SUFFIXES)}"
+            if index >= distinct_names:  # every pairing is taken: a number keeps larger demos unique
+                name = f"{name} {index + 1}"
             if name not in used_names:
                 used_names.add(name)
                 break
