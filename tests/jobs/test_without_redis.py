@@ -38,6 +38,7 @@ def _queued_mail(app) -> list[str]:
     return addresses
 
 
+@pytest.mark.parametrize("app_config", [{"REDIS_URL": None}], indirect=True)
 def test_without_redis_url_nothing_is_queued_and_requests_work(app, client, api, world, redis_db):
     """No REDIS_URL: events are stored, the reset mail waits in the outbox for `mail flush`, Redis stays untouched."""
     events, reset = _usage_and_reset_mail(client, api, world)
