@@ -17,4 +17,4 @@ def healthz():
         Session.rollback()
         db_status = "error"
     status = 200 if db_status == "ok" else 503
-    return jsonify({"status": "ok" if status == 200 else "degraded", "db": db_status}), status
+    return jsonify({"status": "ok" if status == 200 else "error", "db": db_status}), status
