@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from analytics.plan import MEASURES, format_day, format_value
 from analytics.plan_queries import today, usage_values
@@ -33,33 +33,22 @@ def _touch(account: Account) -> None:
     account.data_changed_at = utcnow()
 
 
-def create_metric(
-    account: Account, author: User | None, *, name: str, source: str, direction: str, target: float,
-    target_date: date, usage_measure: str | None = None, unit: str = "", baseline: float | None = None,
-    on: date | None = None,
-) -> PlanMetric:
-    """Add a metric whose baseline is taken on day one (`on`, default today): read from usage or as entered."""
-    on = on or today()
+def _check_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise PlanInputError("name", "Give the metric a name of 1 to 200 characters.")
-    if source not in SOURCES:
-        raise PlanInputError("source", "Choose whether the metric is measured from usage or reported.")
-    if direction not in DIRECTIONS:
-        raise PlanInputError("direction", "Choose whether higher or lower values are better.")
-    if source == "usage":
-        if usage_measure not in MEASURES:
-            raise PlanInputError("usage_measure", "Choose the usage measure this metric reads.")
-        unit = MEASURES[usage_measure][1]
-        baseline = usage_values([account.id], on)[(account.id, usage_measure)]
-    else:
-        usage_measure = None
-        unit = (unit or "").strip()
-        if len(unit) > 40:
-            raise PlanInputError("unit", "Keep the unit to 40 characters or fewer, e.g. %, days or leads.")
-        if baseline is None:
-            raise PlanInputError("baseline", "Enter the value the metric has today (the baseline).")
-        _check_value("baseline", baseline, "The baseline")
+    return name
+
+
+def _check_unit(unit: str) -> str:
+    unit = (unit or "").strip()
+    if len(unit) > 40:
+        raise PlanInputError("unit", "Keep the unit to 40 characters or fewer, e.g. %, days or leads.")
+    return unit
+
+
+def _check_target(direction: str, baseline: float, unit: str, target: float, target_date: date, on: date) -> None:
+    """The target must move away from the baseline in the better direction, by a date after today."""
     _check_value("target", target, "The target")
     if target == baseline:
         raise PlanInputError(
@@ -75,6 +64,32 @@ def create_metric(
         )
     if target_date <= on:
         raise PlanInputError("target_date", f"The target date must be after today ({format_day(on)}).")
+
+
+def create_metric(
+    account: Account, author: User | None, *, name: str, source: str, direction: str, target: float,
+    target_date: date, usage_measure: str | None = None, unit: str = "", baseline: float | None = None,
+    on: date | None = None,
+) -> PlanMetric:
+    """Add a metric whose baseline is taken on day one (`on`, default today): read from usage or as entered."""
+    on = on or today()
+    name = _check_name(name)
+    if source not in SOURCES:
+        raise PlanInputError("source", "Choose whether the metric is measured from usage or reported.")
+    if direction not in DIRECTIONS:
+        raise PlanInputError("direction", "Choose whether higher or lower values are better.")
+    if source == "usage":
+        if usage_measure not in MEASURES:
+            raise PlanInputError("usage_measure", "Choose the usage measure this metric reads.")
+        unit = MEASURES[usage_measure][1]
+        baseline = usage_values([account.id], on)[(account.id, usage_measure)]
+    else:
+        usage_measure = None
+        unit = _check_unit(unit)
+        if baseline is None:
+            raise PlanInputError("baseline", "Enter the value the metric has today (the baseline).")
+        _check_value("baseline", baseline, "The baseline")
+    _check_target(direction, baseline, unit, target, target_date, on)
     metric = PlanMetric(
         account_id=account.id, name=name, unit=unit, source=source, usage_measure=usage_measure,
         direction=direction, baseline_value=baseline, baseline_date=on, target_value=target,
@@ -89,6 +104,30 @@ def create_metric(
     _touch(account)
     Session.flush()
     return metric
+
+
+def update_metric(
+    metric: PlanMetric, account: Account, *, name: str, target: float, target_date: date, unit: str | None = None,
+    on: date | None = None,
+) -> PlanMetric:
+    """Rename a metric or move its target; the baseline, source and direction of day one stay as they were."""
+    on = on or today()
+    name = _check_name(name)
+    unit = metric.unit if metric.source == "usage" or unit is None else _check_unit(unit)
+    _check_target(metric.direction, metric.baseline_value, unit, target, target_date, on)
+    metric.name, metric.unit, metric.target_value, metric.target_date = name, unit, target, target_date
+    _touch(account)
+    Session.flush()
+    return metric
+
+
+def delete_metric(metric: PlanMetric, account: Account) -> None:
+    """Remove a metric with its readings and comments."""
+    Session.execute(delete(PlanComment).where(PlanComment.metric_id == metric.id))
+    Session.execute(delete(PlanReading).where(PlanReading.metric_id == metric.id))
+    Session.delete(metric)
+    _touch(account)
+    Session.flush()
 
 
 def add_reading(

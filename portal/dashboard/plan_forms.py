@@ -1,9 +1,9 @@
-"""Forms of the success plan: add a metric, enter a reading, comment."""
+"""Forms of the success plan: add, change or delete a metric, enter a reading, comment."""
 from __future__ import annotations
 
 import math
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from analytics.plan import MEASURES
@@ -83,3 +83,19 @@ class CommentForm(FlaskForm):
     """A comment on a metric."""
 
     body = TextAreaField("Comment", validators=[DataRequired("Write a comment before sending it."), Length(max=2000)])
+
+
+class MetricEditForm(FlaskForm):
+    """What may change on a metric after day one: its name, unit, target and target date."""
+
+    name = StringField("Metric", validators=[DataRequired("Name the metric."), Length(max=200)])
+    unit = StringField("Unit", validators=[Optional(), Length(max=40)])
+    target = StringField("Target value", validators=[DataRequired("Enter the value to reach."), number])
+    target_date = DayField("Target date", validators=[InputRequired("Enter the date to reach the target by.")])
+
+
+class DeleteMetricForm(FlaskForm):
+    """Delete a metric, once the person confirmed that its history goes with it."""
+
+    confirm = BooleanField("Yes, delete this metric with its readings and comments",
+                           validators=[DataRequired("Tick the box to confirm; the readings and comments cannot be restored.")])

@@ -3,20 +3,20 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from analytics.plan import MEASURES, format_day, format_value
 from analytics.plan_charts import EMPTY_MESSAGE, metric_chart
 from analytics.plan_queries import assess_metric, chart_points, comments_of, current_values, metric_of_account
 from analytics.plan_queries import plan_views, readings_of, today
-from analytics.plan_services import PlanInputError, add_comment, add_reading, create_metric
+from analytics.plan_services import PlanInputError, add_comment, add_reading, create_metric, delete_metric, update_metric
 from models.accounts import Account
 from models.db import Session
 from models.plans import PlanMetric
 from portal.access import account_or_404
 from portal.charts import chart_response, figure_json
-from portal.dashboard.plan_forms import CommentForm, MetricForm, ReadingForm, parse_number
+from portal.dashboard.plan_forms import CommentForm, DeleteMetricForm, MetricEditForm, MetricForm, ReadingForm, parse_number
 
 bp = Blueprint("plan", __name__, url_prefix="/accounts")
 
@@ -98,6 +98,63 @@ def metric(ext: str, metric_id: int):
     """One metric: its figures, the history of readings and the comments."""
     account = account_or_404(ext)
     return _render_metric(account, _metric_or_404(account, metric_id))
+
+
+def _may_delete(metric: PlanMetric) -> bool:
+    """The account's CSM and admins may delete a metric; a customer only one they added."""
+    return current_user.role in ("csm", "admin") or metric.created_by_id == current_user.id
+
+
+def _filled_edit_form(metric: PlanMetric) -> MetricEditForm:
+    """The edit form showing the metric as it is (numbers plain, so they read back unchanged)."""
+    target = f"{metric.target_value:f}".rstrip("0").rstrip(".")
+    return MetricEditForm(formdata=None, data={"name": metric.name, "unit": metric.unit, "target": target,
+                                               "target_date": metric.target_date})
+
+
+def _render_edit(account: Account, metric: PlanMetric, form: MetricEditForm, delete_form: DeleteMetricForm):
+    return render_template("plan/edit_metric.html", account=account, metric=metric, form=form,
+                           delete_form=delete_form, may_delete=_may_delete(metric), format_value=format_value,
+                           format_day=format_day)
+
+
+@bp.route("/<ext>/plan/metrics/<int:metric_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_metric(ext: str, metric_id: int):
+    """Rename a metric or move its target; the baseline of day one stays."""
+    account = account_or_404(ext)
+    metric = _metric_or_404(account, metric_id)
+    form = MetricEditForm() if request.method == "POST" else _filled_edit_form(metric)
+    if form.validate_on_submit():
+        try:
+            update_metric(metric, account, name=form.name.data, target=parse_number(form.target.data),
+                          target_date=form.target_date.data, unit=form.unit.data or "")
+        except PlanInputError as error:
+            Session.rollback()
+            _attach(form, error)
+        else:
+            Session.commit()
+            flash(f"The metric “{metric.name}” was saved.", "success")
+            return redirect(url_for("plan.metric", ext=account.external_id, metric_id=metric.id))
+    return _render_edit(account, metric, form, DeleteMetricForm(formdata=None))
+
+
+@bp.post("/<ext>/plan/metrics/<int:metric_id>/delete")
+@login_required
+def delete_metric_view(ext: str, metric_id: int):
+    """Delete a metric with its readings and comments, after the person confirmed it."""
+    account = account_or_404(ext)
+    metric = _metric_or_404(account, metric_id)
+    if not _may_delete(metric):
+        abort(403, "Only the account's CSM, an admin or the person who added the metric can delete it.")
+    form = DeleteMetricForm()
+    if form.validate_on_submit():
+        name = metric.name
+        delete_metric(metric, account)
+        Session.commit()
+        flash(f"The metric “{name}” was deleted with its readings and comments.", "success")
+        return redirect(url_for("plan.plan", ext=account.external_id))
+    return _render_edit(account, metric, _filled_edit_form(metric), form), 422
 
 
 @bp.post("/<ext>/plan/metrics/<int:metric_id>/readings")
