@@ -159,11 +159,19 @@ class Gunicorn:
 
         wait_until(ready, timeout, f"gunicorn on port {self.port} to answer /healthz", interval=0.2)
 
-    def worker_pids(self) -> list[int]:
-        """Process ids of the workers that wrote to the access log so far, one per line."""
+    def access_lines(self) -> list[tuple[int, int, str]]:
+        """(worker pid, status, request line) of every request answered so far, from the access log."""
         if not self.access_log.exists():
             return []
-        return [int(line.split(" ", 1)[0]) for line in self.access_log.read_text().splitlines() if line.strip()]
+        lines = []
+        for line in self.access_log.read_text().splitlines():
+            pid, status, request_line = line.split(" ", 2)
+            lines.append((int(pid.strip("<>")), int(status), request_line.strip('"')))
+        return lines
+
+    def worker_pids(self, request_prefix: str = "") -> set[int]:
+        """Process ids of the workers that answered requests whose line starts with request_prefix."""
+        return {pid for pid, _, line in self.access_lines() if line.startswith(request_prefix)}
 
     def errors(self) -> str:
         """gunicorn's error log (worker starts, stops) and what the app logged (warnings, tracebacks)."""
@@ -172,7 +180,7 @@ class Gunicorn:
     def stop(self) -> None:
         """Stop the master and its workers; idempotent."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGINT)  # quick shutdown: nothing is in flight any more
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
