@@ -121,6 +121,26 @@ def create_campaign(*, name: str, question: str, audience: str, tier: str | None
     return campaign
 
 
+def stop_campaign(campaign: SurveyCampaign) -> None:
+    """No further invitations from this campaign; invitations already sent keep working (flushes)."""
+    if campaign.is_default:
+        raise CampaignError("The default campaign cannot be stopped; create a campaign of your own instead.")
+    if campaign.next_run_at is None:
+        raise CampaignError("This campaign has no run left to stop.")
+    campaign.next_run_at = None
+    Session.flush()
+
+
+def resume_campaign(campaign: SurveyCampaign, now: datetime | None = None) -> None:
+    """Make a stopped campaign due again (flushes); a one-off that already ran stays done."""
+    if campaign.next_run_at is not None:
+        raise CampaignError("This campaign is already scheduled.")
+    if not campaign.every_days and campaign.last_run_at is not None:
+        raise CampaignError("This one-off campaign already ran; create a new campaign to ask again.")
+    campaign.next_run_at = now or utcnow()
+    Session.flush()
+
+
 def _audience_account_ids(campaign: SurveyCampaign, only_account: Account | None) -> list[int]:
     query = select(Account.id).where(Account.status == "active").order_by(Account.id)
     if only_account is not None:

@@ -60,3 +60,9 @@ class CampaignForm(FlaskForm):
     accounts = SelectMultipleField("Accounts (when asking chosen accounts)", coerce=int, validate_choice=True)
     every_days = IntegerField("Repeat every N days (empty: send once)", validators=[
         Optional(), NumberRange(min=1, max=3650, message="Repeat every 1 to 3,650 days, or leave it empty.")])
+
+
+class CampaignScheduleForm(FlaskForm):
+    """Stop a campaign's further runs, or resume a stopped one."""
+
+    action = SelectField("Action", choices=[SelectChoice("stop", "Stop"), SelectChoice("resume", "Resume")])

@@ -17,8 +17,8 @@ from portal.access import account_for, account_or_404, admin_required, staff_req
 from portal.charts import chart_response, figure_json
 from portal.extensions import limiter
 from surveys import charts, queries
-from surveys.campaigns import CampaignError, create_campaign, invitation_by_token, opt_out
-from surveys.forms import AnswerForm, CampaignForm, FollowupForm, UnsubscribeForm
+from surveys.campaigns import CampaignError, create_campaign, invitation_by_token, opt_out, resume_campaign, stop_campaign
+from surveys.forms import AnswerForm, CampaignForm, CampaignScheduleForm, FollowupForm, UnsubscribeForm
 from surveys.services import AnswerError, answer_invitation, close_followup, invitation_state
 
 bp = Blueprint("surveys", __name__)
@@ -253,6 +253,31 @@ def campaigns():
         chosen.setdefault(link.campaign_id, []).append(name)
     return render_template("surveys/campaigns.html", form=form, campaigns=listed, chosen=chosen), \
         422 if form.errors else 200
+
+
+@bp.post("/surveys/campaigns/<int:campaign_id>/schedule")
+@staff_required
+def campaign_schedule(campaign_id: int):
+    """Stop or resume a campaign: admins any campaign, a CSM the ones they created."""
+    campaign = Session.get(SurveyCampaign, campaign_id)
+    if campaign is None or (current_user.role != "admin" and campaign.created_by_id != current_user.id):
+        abort(404, "No such campaign.")
+    form = CampaignScheduleForm()
+    if not form.validate_on_submit():
+        abort(400, "Choose to stop or to resume the campaign.")
+    try:
+        if form.action.data == "stop":
+            stop_campaign(campaign)
+        else:
+            resume_campaign(campaign)
+    except CampaignError as exc:
+        Session.rollback()
+        flash(str(exc), "error")
+    else:
+        Session.commit()
+        flash(f"“{campaign.name}” is stopped; invitations already sent still work." if form.action.data == "stop"
+              else f"“{campaign.name}” is due again; the next `surveys send` queues its invitations.", "success")
+    return redirect(url_for("surveys.campaigns"))
 
 
 @bp.get("/surveys/outbox")

@@ -11,6 +11,7 @@ ROUTES = {
     "surveys.followups": Route("staff"),
     "surveys.followup": Route("staff"),
     "surveys.campaigns": Route("staff"),
+    "surveys.campaign_schedule": Route("staff", {"campaign_id": 1}),
     "surveys.outbox": Route("admin"),
     "surveys.outbox_message": Route("admin"),
     "api_surveys.post_survey_responses": Route("api_admin"),
