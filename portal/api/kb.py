@@ -114,8 +114,9 @@ OPENAPI_PATHS: dict = {
     "/api/v1/kb/search": {
         "get": {
             "summary": "Search published knowledge articles",
-            "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 200},
-                            "description": "Words to find; operators and punctuation are treated as plain text."}],
+            "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"},
+                            "description": f"Words to find; operators and punctuation are treated as plain text. "
+                                           f"Only the first {MAX_QUERY} characters are read."}],
             "responses": {
                 "200": {"description": "Matching published articles, best first", "content": {"application/json": {"schema": {
                     "type": "object", "required": ["results"],
