@@ -84,7 +84,8 @@ def require_role(*roles: str) -> None:
 
 def api_account_or_404(external_id: str) -> Account:
     """The account if the token may read it; unknown and forbidden answer the same 404."""
-    account = account_for(api_user(), external_id)
+    # No external id holds a NUL, and PostgreSQL refuses one in a query parameter.
+    account = None if "\x00" in external_id else account_for(api_user(), external_id)
     if account is None:
         abort(404, "No such account.")
     return account
@@ -97,7 +98,33 @@ def json_body() -> Any:
     data = request.get_json(silent=True)
     if data is None:
         abort(400, "The body is not valid JSON.")
+    where = _nul_at(data, "")
+    if where is not None:
+        invalid(f"Text must not contain the NUL character (\\u0000), found at {where or 'the top'}; "
+                "remove it and send the request again.")
     return data
+
+
+def _nul_at(value: Any, path: str) -> str | None:
+    """Where the first NUL character sits in parsed JSON, as a path like events[3].user; None if nowhere.
+
+    PostgreSQL cannot store NUL in text, so it is refused up front on every backend alike.
+    """
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        items = ((f"{path}.{key}" if path else str(key), key, item) for key, item in value.items())
+    elif isinstance(value, list):
+        items = ((f"{path}[{index}]", "", item) for index, item in enumerate(value))
+    else:
+        return None
+    for where, key, item in items:
+        if "\x00" in key:
+            return where
+        found = _nul_at(item, where)
+        if found is not None:
+            return found
+    return None
 
 
 def parse_iso_date(value: str | None, name: str) -> date | None:

@@ -66,7 +66,8 @@ def create_article():
 @bp.get("/kb/search")
 def search_articles():
     """Published articles matching the words of ?q=, best first, with highlighted snippets."""
-    query = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    # NUL is dropped like other punctuation would be; PostgreSQL cannot store it in the search log.
+    query = (request.args.get("q") or "").replace("\x00", "").strip()[:MAX_QUERY]
     outcome = search(query, statuses=("published",), limit=SEARCH_LIMIT)
     if query:
         services.log_search(query, normalize_query(query), len(outcome.hits), api_user(), source="api")
