@@ -1,0 +1,1 @@
+"""Security tests: API fuzzing, XSS payloads, dependency audit."""
