@@ -41,3 +41,9 @@ class HoldoutForm(FlaskForm):
     percent = IntegerField("Hold-out share (% of accounts)", validators=[
         InputRequired(message="Give the share as a whole number of percent."),
         NumberRange(min=0, max=50, message="The hold-out share must be between 0%% and 50%%.")])
+
+
+class DeleteForm(FlaskForm):
+    """Delete a segment or a playbook once the person ticked the confirmation."""
+
+    confirm = BooleanField("Yes, delete it", validators=[DataRequired("Tick the box to confirm; this cannot be undone.")])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 
 from analytics.playbooks import PlaybookError, check_template
@@ -83,3 +84,19 @@ def set_task_done(task: CsmTask, user: User, done: bool) -> None:
     task.done_at = utcnow() if done else None
     task.done_by_id = user.id if done else None
     Session.flush()
+
+
+def delete_segment(segment: Segment) -> None:
+    """Remove a segment that no playbook uses; raises SegmentError naming the playbooks that still use it."""
+    users = list(Session.scalars(select(Playbook.name).where(Playbook.segment_id == segment.id).order_by(Playbook.name)))
+    if users:
+        raise SegmentError(f"Playbooks still target this segment ({', '.join(users)}); "
+                           "point them at another segment or delete them first.")
+    Session.delete(segment)
+    Session.flush()
+
+
+def delete_playbook(playbook: Playbook) -> None:
+    """Remove a playbook with its episodes and sends; its CSM tasks stay, no longer linked to it."""
+    Session.execute(sql_delete(Playbook).where(Playbook.id == playbook.id))  # the database cascades the history
+    Session.expire_all()

@@ -14,7 +14,7 @@ from models.accounts import User
 from models.db import Session
 from portal.access import admin_required, staff_required
 from portal.playbooks import queries, services
-from portal.playbooks.forms import RULES_HELP, ButtonForm, HoldoutForm, PlaybookForm, SegmentForm
+from portal.playbooks.forms import RULES_HELP, ButtonForm, DeleteForm, HoldoutForm, PlaybookForm, SegmentForm
 from portal.playbooks.results import HORIZONS, measure
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
@@ -61,7 +61,13 @@ def _segment_page(form: SegmentForm, segment=None):
     examples = {kind: {k: (feature if v == "FEATURE" else v) for k, v in rule.items()}
                 for kind, rule in RULE_EXAMPLES.items()}
     return render_template("playbooks/segment_form.html", form=form, segment=segment, kinds=KINDS,
-                           rules_help=RULES_HELP, examples=examples)
+                           rules_help=RULES_HELP, examples=examples, delete_form=DeleteForm(formdata=None))
+
+
+def _filled_segment_form(segment) -> SegmentForm:
+    """The segment form showing the segment as stored, its rules indented for reading."""
+    return SegmentForm(formdata=None, data={"name": segment.name,
+                                            "rules": json.dumps(json.loads(segment.rules_json), indent=2)})
 
 
 @bp.route("/segments/new", methods=["GET", "POST"])
@@ -88,10 +94,7 @@ def segment_new():
 def segment_edit(segment_id: int):
     """Change a segment's name or rules."""
     segment = queries.segment_or_404(segment_id, current_user)
-    form = SegmentForm()
-    if request.method == "GET":
-        form.name.data = segment.name
-        form.rules.data = json.dumps(json.loads(segment.rules_json), indent=2)
+    form = SegmentForm() if request.method == "POST" else _filled_segment_form(segment)
     if form.validate_on_submit():
         try:
             services.save_segment(segment, name=form.name.data, rules_text=form.rules.data, owner=current_user)
@@ -102,6 +105,26 @@ def segment_edit(segment_id: int):
             flash(f"Segment {segment.name} saved.", "success")
             return redirect(url_for("playbooks.index"))
     return _segment_page(form, segment)
+
+
+@bp.post("/segments/<int:segment_id>/delete")
+@staff_required
+def segment_delete(segment_id: int):
+    """Delete a segment no playbook targets, after the confirmation."""
+    segment = queries.segment_or_404(segment_id, current_user)
+    if not DeleteForm().validate_on_submit():
+        flash("Tick the box to confirm the deletion; it cannot be undone.", "error")
+        return redirect(url_for("playbooks.segment_edit", segment_id=segment_id))
+    name = segment.name
+    try:
+        services.delete_segment(segment)
+    except SegmentError as error:
+        Session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("playbooks.segment_edit", segment_id=segment_id))
+    Session.commit()
+    flash(f"Segment {name} deleted.", "success")
+    return redirect(url_for("playbooks.index"))
 
 
 @bp.post("/segments/preview")
@@ -158,7 +181,7 @@ def _save_playbook(form: PlaybookForm, playbook=None):
 
 def _playbook_page(form, playbook=None):
     return render_template("playbooks/playbook_form.html", form=form, playbook=playbook, placeholders=PLACEHOLDERS,
-                           button=ButtonForm())
+                           button=ButtonForm(), delete_form=DeleteForm(formdata=None))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -187,6 +210,21 @@ def playbook_edit(playbook_id: int):
         if answer is not None:
             return answer
     return _playbook_page(form, playbook)
+
+
+@bp.post("/<int:playbook_id>/delete")
+@staff_required
+def playbook_delete(playbook_id: int):
+    """Delete a playbook with its history of episodes and sends, after the confirmation."""
+    playbook = queries.playbook_or_404(playbook_id, current_user)
+    if not DeleteForm().validate_on_submit():
+        flash("Tick the box to confirm the deletion; it cannot be undone.", "error")
+        return redirect(url_for("playbooks.playbook_edit", playbook_id=playbook_id))
+    name = playbook.name
+    services.delete_playbook(playbook)
+    Session.commit()
+    flash(f"Playbook {name} deleted with its history.", "success")
+    return redirect(url_for("playbooks.index"))
 
 
 @bp.post("/<int:playbook_id>/activate")

@@ -6,6 +6,8 @@ ROUTES = {
     "playbooks.segment_new": Route("staff"),
     "playbooks.segment_edit": Route("staff"),
     "playbooks.segment_preview": Route("staff"),
+    "playbooks.segment_delete": Route("staff"),
+    "playbooks.playbook_delete": Route("staff"),
     "playbooks.playbook_new": Route("staff"),
     "playbooks.playbook_edit": Route("staff"),
     "playbooks.playbook_activate": Route("staff"),
