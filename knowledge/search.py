@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import bindparam, func, select, text
 
 from models.db import Session
-from models.knowledge import Article
+from models.knowledge import ARTICLE_STATUSES, Article
 
 MAX_TERMS = 10  # words of a query that are used
 MAX_TERM_LENGTH = 40  # longer "words" are cut
@@ -220,11 +220,13 @@ _vocabulary_cache: dict[str, tuple[tuple, dict[tuple[str, int], list[str]]]] = {
 def _vocabulary() -> dict[tuple[str, int], list[str]]:
     """Words of published titles and tags, grouped by (first letter, length); re-read when articles change."""
     key = str(Session.get_bind().url)
-    # One cheap aggregate tells whether the published set changed since the words were read.
-    state = tuple(Session.execute(
-        select(func.count(Article.id), func.max(Article.updated_at), func.max(Article.id))
-        .where(Article.status == "published")
-    ).one())
+    # Whether the published set changed since the words were read, from index lookups only: every write
+    # (services._apply) stamps updated_at, so the newest stamp of each status moves when an article is
+    # published, edited or leaves the published set, and the highest id when one is added. Counting the
+    # published rows instead read the whole table on PostgreSQL at every search that fell back.
+    newest = [select(func.max(Article.updated_at)).where(Article.status == status).scalar_subquery()
+              for status in ARTICLE_STATUSES]
+    state = tuple(Session.execute(select(select(func.max(Article.id)).scalar_subquery(), *newest)).one())
     cached = _vocabulary_cache.get(key)
     if cached is None or cached[0] != state:
         words: set[str] = set()

@@ -171,7 +171,7 @@ class KbSearchLog(Base):
     ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when
 
 
-# Full-text search objects, one statement each (kept identical in migrations/versions/0005_knowledge.py).
+# Full-text search objects, one statement each (as migrations/versions/0005_knowledge.py and 0011 build them).
 SQLITE_SEARCH_DDL = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS kb_article_fts USING fts5(title, tags_text, body_text, "
     "content='kb_article', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2', prefix='2 3')",
@@ -194,8 +194,10 @@ POSTGRES_SEARCH_DDL = (
     "DROP TRIGGER IF EXISTS kb_article_search_refresh ON kb_article",
     "CREATE TRIGGER kb_article_search_refresh BEFORE INSERT OR UPDATE OF title, tags_text, body_text ON kb_article "
     "FOR EACH ROW EXECUTE FUNCTION kb_article_search_refresh()",
-    "CREATE INDEX IF NOT EXISTS ix_kb_article_search ON kb_article USING GIN (search_vector)",
-    "CREATE INDEX IF NOT EXISTS ix_kb_article_search_title ON kb_article USING GIN (title_vector)",
+    # fastupdate off (as migration 0011 sets): articles are written rarely and searched often, and a pending
+    # list of new entries is read in full by every search until a vacuum merges it.
+    "CREATE INDEX IF NOT EXISTS ix_kb_article_search ON kb_article USING GIN (search_vector) WITH (fastupdate = off)",
+    "CREATE INDEX IF NOT EXISTS ix_kb_article_search_title ON kb_article USING GIN (title_vector) WITH (fastupdate = off)",
 )
 
 for _statement in SQLITE_SEARCH_DDL:
