@@ -37,6 +37,7 @@ PAGES = [
     ("customer", "change-password", "/password"),
     ("customer", "assessment-questions", "/accounts/ALPHA/assessment/take/1"),
     ("csm", "share-form", "/accounts/ALPHA/share"),
+    ("csm", "plan-metric-edit", "{metric_edit}"),
     ("csm", "followups-tasks", "/playbooks/tasks"),
     ("admin", "health-settings", "/csm/settings/health"),
     ("admin", "admin-account-new", "/admin/accounts/new"),
@@ -149,7 +150,23 @@ def _article_id(live_server) -> str:
     return _made[f"{live_server.url}:article_id"]
 
 
-_MAKERS = {"article": _article_path, "article_id": _article_id, "survey": _survey_path, "share": _share_path}
+def _metric_edit_path(live_server) -> str:
+    """A reported success-plan metric of Alpha; the path of its edit page."""
+    from analytics.plan_services import create_metric
+    from models.accounts import Account, User
+    from models.db import Session
+
+    with live_server.app.app_context():
+        account = Session.get(Account, live_server.cast["alpha"].id)
+        metric = create_metric(account, Session.get(User, live_server.cast["csm"].id), name="Qualified leads",
+                               source="reported", direction="higher", target=80, baseline=40,
+                               target_date=date.today() + timedelta(days=90), unit="leads")
+        Session.commit()
+        return f"/accounts/ALPHA/plan/metrics/{metric.id}/edit"
+
+
+_MAKERS = {"article": _article_path, "article_id": _article_id, "survey": _survey_path, "share": _share_path,
+           "metric_edit": _metric_edit_path}
 
 
 def _resolve(path: str, live_server) -> str:
