@@ -32,7 +32,7 @@ def health_card(account: Account, period: Period) -> Card | None:
     })
 
 
-@card_provider(90)
+@card_provider(90, staff_only=True)
 def forecast_card(account: Account, period: Period) -> Card | None:
     """Probability of being red in 90 days (staff only), with the number of transitions it rests on."""
     from analytics.forecast import red_risk

@@ -51,14 +51,14 @@ class Card:
 
 
 CardProvider = Callable[[Account, Period], Optional[Card]]
-_providers: list[tuple[int, CardProvider]] = []
+_providers: list[tuple[int, CardProvider, bool]] = []  # (order, provider, staff only)
 
 
-def card_provider(order: int):
-    """Register a function(account, period) -> Card | None for the dashboard."""
+def card_provider(order: int, staff_only: bool = False):
+    """Register a function(account, period) -> Card | None for the dashboard; staff_only ones never run for customers."""
 
     def register(function: CardProvider) -> CardProvider:
-        _providers.append((order, function))
+        _providers.append((order, function, staff_only))
         _providers.sort(key=lambda item: item[0])
         return function
 
@@ -70,7 +70,9 @@ def cards_for(account: Account, period: Period, include_staff_only: bool = False
     for name in PROVIDER_MODULES:
         __import__(name)
     cards = []
-    for order, provider in _providers:
+    for order, provider, staff_only in _providers:
+        if staff_only and not include_staff_only:
+            continue  # a staff card can be costly (the forecast reads every account's history): skip, not hide
         card = provider(account, period)
         if card is not None and (card.public or include_staff_only):
             card.order = order
