@@ -77,8 +77,13 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        """Session id: user id and session version, so bumping the version ends every session."""
-        return f"{self.id}:{self.session_version}"
+        """Session id: user id and session version (bumping it ends every session), plus the sign-in time.
+
+        The sign-in time travels into the remember-me cookie, so the server refuses that cookie once it is
+        older than its lifetime even if a browser (or a thief) keeps it past its expiry.
+        """
+        signed_in_at = getattr(self, "signed_in_at", None)  # set on the object at sign-in only, never stored
+        return f"{self.id}:{self.session_version}" + (f":{int(signed_in_at)}" if signed_in_at else "")
 
 
 class ApiToken(Base):

@@ -20,9 +20,12 @@ CSP = (
 @login_manager.user_loader
 def _load_user(session_id: str):
     try:
-        user_id, version = (int(part) for part in session_id.split(":"))
+        user_id, version, *signed_in_at = (int(part) for part in session_id.split(":"))
     except ValueError:
         return None
+    if len(signed_in_at) > 1 or (
+            signed_in_at and _now_ts() - signed_in_at[0] > current_app.config["REMEMBER_COOKIE_DURATION"].total_seconds()):
+        return None  # a remember-me cookie past its lifetime, however long the browser kept it
     user = Session.get(User, user_id)
     if user is None or not user.is_active or user.session_version != version:
         return None
@@ -38,6 +41,7 @@ def start_session(user: User, remember: bool) -> None:
     from flask_login import login_user
 
     session.clear()
+    user.signed_in_at = _now_ts()  # goes into the session id and the remember-me cookie (see User.get_id)
     login_user(user, remember=remember)
     session.permanent = True
     session["signed_in_at"] = _now_ts()

@@ -107,6 +107,25 @@ def test_remember_me_cookie_is_flagged_and_bounded(app, world):
     assert other.get("/accounts/ALPHA/").status_code == 200
 
 
+def test_remember_me_cookie_older_than_its_lifetime_is_refused_by_the_server(app, world, monkeypatch):
+    """A browser that keeps the cookie past 14 days (or a copied cookie) is sent to sign in again."""
+    import portal.security
+
+    client = app.test_client()
+    _login(client, world["customer_a"].email, data={"remember": "y"})
+    remember = client.get_cookie("remember_token").value
+    real_now = portal.security._now_ts
+    monkeypatch.setattr(portal.security, "_now_ts", lambda: real_now() + 13 * 86400)
+    day_13 = app.test_client()
+    day_13.set_cookie("remember_token", remember)
+    assert day_13.get("/accounts/ALPHA/").status_code == 200
+    monkeypatch.setattr(portal.security, "_now_ts", lambda: real_now() + 15 * 86400)
+    day_15 = app.test_client()
+    day_15.set_cookie("remember_token", remember)
+    response = day_15.get("/accounts/ALPHA/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
 def test_session_is_renewed_at_sign_in(client, world):
     """Whatever the visitor's session held before sign-in is dropped (no fixation)."""
     with client.session_transaction() as session:
