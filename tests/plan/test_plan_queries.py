@@ -92,3 +92,18 @@ def test_weekly_usage_readings_are_stored_once_per_day(app, world, make_metric, 
         values = list(Session.scalars(select(PlanReading.value).where(PlanReading.metric_id == metric.id,
                                                                       PlanReading.day == today)))
     assert values == [3.0]
+
+
+def test_health_recompute_command_stores_the_days_usage_readings(app, world, make_metric, add_usage, today):
+    """The daily `health recompute` gives each usage metric its history point for the day, once."""
+    metric = make_metric(world["account_a"], source="usage", usage_measure="logins_per_week",
+                         unit="logins per week", baseline_value=0.0, target_value=10.0)
+    add_usage(world["account_a"], world["customer_a"], today, logins=4)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["health", "recompute"])
+    assert first.exit_code == 0 and "1 success-plan readings measured from usage" in first.output
+    assert "0 success-plan readings" in runner.invoke(args=["health", "recompute"]).output
+    with app.app_context():
+        values = list(Session.scalars(select(PlanReading.value).where(PlanReading.metric_id == metric.id,
+                                                                      PlanReading.day == today)))
+    assert values == [4.0]
