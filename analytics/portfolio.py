@@ -88,8 +88,11 @@ def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = D
                          gross_margin, arpa, ltv(arpa, gross_margin, churn))
 
 
-def account_rows(accounts: list[Account], today: date) -> list[AccountRow]:
-    """Every account with its latest health, the score 90 days ago, tier, risk, NPS and open warnings."""
+def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | None = None) -> list[AccountRow]:
+    """Every account with its latest health, the score 90 days ago, tier, risk, NPS and open warnings.
+
+    `risk` is red_risk(today)'s per-account probabilities when the caller has them already (it reads all history).
+    """
     from analytics.forecast import red_risk
     from analytics.tiers import tier_by_account
 
@@ -99,7 +102,8 @@ def account_rows(accounts: list[Account], today: date) -> list[AccountRow]:
     now = score_on(ids, today)
     before = score_on(ids, today - timedelta(days=90))
     tiers = tier_by_account()
-    _, risk = red_risk(today)
+    if risk is None:
+        _, risk = red_risk(today)
     nps = _nps_by_account(today, ids)
     csm_names = dict(Session.execute(select(User.id, User.name).where(User.role.in_(("csm", "admin")))).all())
     open_counts: dict[int, int] = {}

@@ -40,7 +40,10 @@ def portfolio():
 
     metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)))
     active = [a for a in accounts if a.status == "active"]
-    rows = account_rows(active, today)
+    from analytics.forecast import red_risk
+
+    chain, risk = red_risk(today)  # reads every account's health history: once per page
+    rows = account_rows(active, today, risk)
     scored = [r for r in rows if r.score is not None]
     # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
     at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.3
@@ -59,9 +62,6 @@ def portfolio():
         .where(HealthWarning.account_id.in_(ids), HealthWarning.resolved_at.is_(None))
         .order_by(HealthWarning.raised_at.desc(), HealthWarning.id.desc())
     ).all() if ids else []
-    from analytics.forecast import red_risk
-
-    chain, _ = red_risk(today)
     csms = list(Session.scalars(select(User).where(User.role == "csm").order_by(User.name))) if current_user.role == "admin" else []
     return render_template(
         "csm/portfolio.html", accounts=accounts, rows=table, at_risk=at_risk, advocates=advocates, renewals=renewals,
