@@ -17,6 +17,7 @@ import os
 import random
 import re
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode, urlsplit
@@ -88,17 +89,25 @@ class PortalUser(FastHttpUser):
     abstract = True
 
     def on_start(self) -> None:
-        self.client.default_headers = {"X-Forwarded-For": next_address()}
+        self.address = next_address()
+
+    def get(self, url: str, **kwargs):
+        """GET from this person's address."""
+        return self.client.get(url, headers={"X-Forwarded-For": self.address}, **kwargs)
+
+    def post(self, url: str, body: str, **kwargs):
+        """POST a form from this person's address."""
+        return self.client.post(url, data=body, headers={**FORM, "X-Forwarded-For": self.address}, **kwargs)
 
     def sign_in(self, email: str) -> bool:
         """GET /login for its csrf_token, then POST the form; True when signed in."""
-        with self.client.get("/login", name="/login", catch_response=True) as page:
+        with self.get("/login", name="/login", catch_response=True) as page:
             token = csrf_of(page.text)
             if not token:
                 page.failure("no csrf_token on /login")
                 return False
         body = urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
-        with self.client.post("/login", data=body, headers=FORM, name="/login [POST]", allow_redirects=False,
+        with self.post("/login", body, name="/login [POST]", allow_redirects=False,
                               catch_response=True) as answer:
             if answer.status_code != 302:
                 answer.failure(f"sign-in of {email} answered {answer.status_code}")
@@ -108,14 +117,14 @@ class PortalUser(FastHttpUser):
     def fetch_charts(self, page_text: str) -> None:
         """Fetch every chart JSON the page names in its data-chart-url attributes, as the browser does."""
         for url in CHART_RE.findall(page_text or ""):
-            self.client.get(html.unescape(url), name=chart_route(url))
+            self.get(html.unescape(url), name=chart_route(url))
 
 
 class Customer(PortalUser):
     """A customer: dashboard and its charts, other periods, the success plan, the knowledge base."""
 
     weight = 30
-    wait_time = between(1, 4)
+    wait_time = between(5, 15)  # reading a page before the next click
 
     def on_start(self) -> None:
         super().on_start()
@@ -124,36 +133,36 @@ class Customer(PortalUser):
 
     @task(6)
     def dashboard(self) -> None:
-        page = self.client.get(f"/accounts/{self.ext}/", name="/accounts/[ext]/")
+        page = self.get(f"/accounts/{self.ext}/", name="/accounts/[ext]/")
         self.fetch_charts(page.text)
 
     @task(3)
     def change_period(self) -> None:
         days = random.choice(("90", "365"))
-        page = self.client.get(f"/accounts/{self.ext}/?range={days}", name="/accounts/[ext]/?range=[days]")
+        page = self.get(f"/accounts/{self.ext}/?range={days}", name="/accounts/[ext]/?range=[days]")
         self.fetch_charts(page.text)
 
     @task(2)
     def plan(self) -> None:
-        self.client.get(f"/accounts/{self.ext}/plan", name="/accounts/[ext]/plan")
+        self.get(f"/accounts/{self.ext}/plan", name="/accounts/[ext]/plan")
 
     @task(3)
     def knowledge_base(self) -> None:
-        page = self.client.get(f"/kb/search?{urlencode({'q': random.choice(KB_QUERIES)})}", name="/kb/search?q=[q]")
+        page = self.get(f"/kb/search?{urlencode({'q': random.choice(KB_QUERIES)})}", name="/kb/search?q=[q]")
         articles = ARTICLE_RE.findall(page.text or "")
         if articles:
-            self.client.get(random.choice(articles), name="/kb/[slug]")
+            self.get(random.choice(articles), name="/kb/[slug]")
 
     @task(1)
     def kb_index(self) -> None:
-        self.client.get("/kb/", name="/kb/")
+        self.get("/kb/", name="/kb/")
 
 
 class Csm(PortalUser):
     """A customer success manager: the portfolio, its distribution chart, then accounts from it."""
 
     weight = 6
-    wait_time = between(2, 6)
+    wait_time = between(5, 15)
 
     def on_start(self) -> None:
         super().on_start()
@@ -162,16 +171,16 @@ class Csm(PortalUser):
 
     @task(2)
     def portfolio(self) -> None:
-        page = self.client.get("/csm/", name="/csm/")
+        page = self.get("/csm/", name="/csm/")
         self.accounts = sorted(set(ACCOUNT_RE.findall(page.text or ""))) or self.accounts
-        self.client.get("/csm/charts/distribution.json", name="/csm/charts/distribution.json")
+        self.get("/csm/charts/distribution.json", name="/csm/charts/distribution.json")
 
     @task(3)
     def account(self) -> None:
         if not self.accounts:
             return self.portfolio()
         ext = random.choice(self.accounts)
-        page = self.client.get(f"/accounts/{ext}/", name="/accounts/[ext]/ (csm)")
+        page = self.get(f"/accounts/{ext}/", name="/accounts/[ext]/ (csm)")
         self.fetch_charts(page.text)
 
 
@@ -179,7 +188,7 @@ class VendorApp(FastHttpUser):
     """The vendor's SaaS application: usage event batches and NPS answers through the API."""
 
     weight = 4
-    wait_time = between(1, 3)
+    wait_time = between(2, 5)  # four senders: about one batch a second, 500 events a second
 
     def on_start(self) -> None:
         self.headers = {"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"}
@@ -214,7 +223,7 @@ class SurveyRespondent(PortalUser):
     """Someone who opens an NPS invitation link from the e-mail and answers it."""
 
     weight = 9
-    wait_time = between(2, 6)
+    wait_time = between(5, 15)
 
     @task
     def answer(self) -> None:
@@ -222,18 +231,19 @@ class SurveyRespondent(PortalUser):
             return
         token = SURVEY_TOKENS.pop()
         # Each invitation is a different person, from a different device.
-        self.client.default_headers = {"X-Forwarded-For": next_address()}
+        self.address = next_address()
         self.client.cookiejar.clear()
-        with self.client.get(f"/s/{token}", name="/s/[token]", catch_response=True) as page:
+        with self.get(f"/s/{token}", name="/s/[token]", catch_response=True) as page:
             csrf = csrf_of(page.text)
             if page.status_code == 200 and not csrf:
                 page.failure("no csrf_token on the survey page")
                 return
         if not csrf:
             return
+        time.sleep(random.uniform(3, 10))  # choosing a score and writing a comment
         body = urlencode({"score": random.choice((10, 9, 9, 8, 7, 6, 3)), "comment": "Useful reports.",
                           "csrf_token": csrf})
-        with self.client.post(f"/s/{token}", data=body, headers=FORM, name="/s/[token] [POST]",
+        with self.post(f"/s/{token}", body, name="/s/[token] [POST]",
                               catch_response=True) as answer:
             if "Thank" not in (answer.text or "") and answer.status_code == 200:
                 answer.failure("the answer page did not thank the person")
