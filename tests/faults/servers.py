@@ -27,8 +27,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-# Every access-log line: the worker's process id, the status and the request line.
-ACCESS_FORMAT = '%(p)s %(s)s "%(r)s"'
+# Every access-log line: the worker's process id, the client address, the status and the request line.
+ACCESS_FORMAT = '%(p)s %(h)s %(s)s "%(r)s"'
 
 
 def unavailable(reason: str):
@@ -75,10 +75,14 @@ class Answer:
 
 @dataclass
 class Browser:
-    """A minimal HTTP client with a cookie jar; every request opens a new connection, as a new visitor would."""
+    """A minimal HTTP client with a cookie jar; every request opens a new connection, as a new visitor would.
+
+    `source` is the loopback address it connects from (any 127.x.y.z), so tests can play several client addresses.
+    """
 
     port: int
     cookies: dict = field(default_factory=dict)
+    source: str = "127.0.0.1"
 
     def request(self, method: str, path: str, form: dict | None = None, body: bytes | None = None,
                 headers: dict | None = None, timeout: float = 30) -> Answer:
@@ -89,7 +93,7 @@ class Browser:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout, source_address=(self.source, 0))
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
@@ -133,7 +137,7 @@ class Gunicorn:
         self.output = log_dir / f"output-{self.port}.log"  # what the app itself logs (to stderr)
         base = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "PORTAL_ENV"}}
         command = [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{self.port}", "--preload",
-                   "--timeout", "60", "--access-logfile", str(self.access_log), "--access-logformat", ACCESS_FORMAT,
+                   "--timeout", "60", "--graceful-timeout", "1", "--no-control-socket", "--access-logfile", str(self.access_log), "--access-logformat", ACCESS_FORMAT,
                    "--error-logfile", str(self.error_log), "wsgi:app"]
         # Its own process group, so that stop() also ends any worker the master leaves behind.
         with open(self.output, "wb") as output:
@@ -159,19 +163,28 @@ class Gunicorn:
 
         wait_until(ready, timeout, f"gunicorn on port {self.port} to answer /healthz", interval=0.2)
 
-    def access_lines(self) -> list[tuple[int, int, str]]:
-        """(worker pid, status, request line) of every request answered so far, from the access log."""
+    def access_lines(self) -> list[tuple[int, str, int, str]]:
+        """(worker pid, client address, status, request line) of every request answered so far."""
         if not self.access_log.exists():
             return []
         lines = []
         for line in self.access_log.read_text().splitlines():
-            pid, status, request_line = line.split(" ", 2)
-            lines.append((int(pid.strip("<>")), int(status), request_line.strip('"')))
+            pid, address, status, request_line = line.split(" ", 3)
+            lines.append((int(pid.strip("<>")), address, int(status), request_line.strip('"')))
         return lines
 
-    def worker_pids(self, request_prefix: str = "") -> set[int]:
-        """Process ids of the workers that answered requests whose line starts with request_prefix."""
-        return {pid for pid, _, line in self.access_lines() if line.startswith(request_prefix)}
+    def worker_pids(self, request_prefix: str = "", address: str | None = None, expected: int = 0) -> set[int]:
+        """Process ids of the workers that answered requests whose line starts with request_prefix (from address).
+
+        A worker logs a request just after answering it, so this waits until `expected` such lines are written.
+        """
+
+        def matching():
+            found = [pid for pid, source, _, line in self.access_lines()
+                     if line.startswith(request_prefix) and address in (None, source)]
+            return (found,) if len(found) >= expected else None
+
+        return set(wait_until(matching, 10, f"{expected} '{request_prefix}' lines in the access log")[0])
 
     def errors(self) -> str:
         """gunicorn's error log (worker starts, stops) and what the app logged (warnings, tracebacks)."""

@@ -64,40 +64,63 @@ def _at_once(calls) -> list[Answer]:
     return answers
 
 
+def _through_both_workers(server, request_prefix: str, subnet: str, requests: int, one_round):
+    """Run one_round(address) from fresh client addresses until both workers answered a round (at most 4 tries).
+
+    How the kernel hands connections to the workers is not ours to choose; a round that one
+    worker happened to serve alone proves nothing about sharing, so it is played again.
+    """
+    for attempt in range(4):
+        address = f"{subnet}.{attempt + 1}"
+        one_round(address)
+        if len(server.worker_pids(request_prefix, address, expected=requests)) == 2:
+            return address
+    raise AssertionError(f"one worker answered every {request_prefix} in 4 rounds; nothing was shown to be shared")
+
+
 def test_sign_in_attempts_at_one_email_are_limited_in_total_across_workers(limited, redis_db):
     """Sixteen wrong passwords for one e-mail at once through both workers: ten are checked, six get 429."""
     server = limited["server"]
-    target = f"victim-{uuid.uuid4().hex[:8]}@faults.test"
-    visitors = [Browser(server.port) for _ in range(16)]
-    forms = [csrf_token(visitor.get("/login").text) for visitor in visitors]
-    answers = _at_once([lambda v=v, t=t: v.post("/login", {"email": target, "password": "not the password",
-                                                           "csrf_token": t}) for v, t in zip(visitors, forms)])
-    statuses = sorted(answer.status for answer in answers)
-    assert statuses == [422] * SIGN_IN_PER_EMAIL + [429] * (16 - SIGN_IN_PER_EMAIL)
-    assert len(server.worker_pids("POST /login")) == 2, "one worker answered every attempt; nothing was shared"
+
+    def one_round(address: str) -> None:
+        target = f"victim-{uuid.uuid4().hex[:8]}@faults.test"
+        visitors = [Browser(server.port, source=address) for _ in range(16)]
+        forms = [csrf_token(visitor.get("/login").text) for visitor in visitors]
+        answers = _at_once([lambda v=v, t=t: v.post("/login", {"email": target, "password": "not the password",
+                                                               "csrf_token": t}) for v, t in zip(visitors, forms)])
+        statuses = sorted(answer.status for answer in answers)
+        assert statuses == [422] * SIGN_IN_PER_EMAIL + [429] * (16 - SIGN_IN_PER_EMAIL)
+
+    address = _through_both_workers(server, "POST /login", "127.0.1", 16, one_round)
     assert redis_db.keys("*login-email*"), "the counters are not in Redis db 12"
-    # Another person signs in from the same address undisturbed.
-    person = Browser(server.port)
+    # Another person signs in from the same address undisturbed (the address's own limit is 20 a minute).
+    person = Browser(server.port, source=address)
     form = csrf_token(person.get("/login").text)
     assert person.post("/login", {"email": limited["customers"][0], "password": PASSWORD,
                                   "csrf_token": form}).status == 302
+    print(f"\nRedis-shared sign-in limit, gunicorn -w 2: attempts by worker {_by_worker(server, 'POST /login')}")
 
 
 def test_guessing_survey_links_is_limited_in_total_across_workers(limited):
     """Forty guessed links at once through both workers: thirty are looked up (404), ten get 429."""
     server = limited["server"]
-    answers = _at_once([lambda n=n: Browser(server.port).get(f"/s/guess-{uuid.uuid4().hex}-{n}") for n in range(40)])
-    statuses = sorted(answer.status for answer in answers)
-    assert statuses == [404] * SURVEY_LINKS_PER_ADDRESS + [429] * (40 - SURVEY_LINKS_PER_ADDRESS)
-    assert len(server.worker_pids("GET /s/")) == 2, "one worker answered every guess; nothing was shared"
-    print(f"\nRedis-shared limits, gunicorn -w 2: survey guesses by worker "
-          f"{_by_worker(server, 'GET /s/')}, sign-in attempts by worker {_by_worker(server, 'POST /login')}")
+
+    def one_round(address: str) -> None:
+        answers = _at_once([lambda: Browser(server.port, source=address).get(f"/s/guess-{uuid.uuid4().hex}")
+                            for _ in range(40)])
+        statuses = sorted(answer.status for answer in answers)
+        assert statuses == [404] * SURVEY_LINKS_PER_ADDRESS + [429] * (40 - SURVEY_LINKS_PER_ADDRESS)
+
+    _through_both_workers(server, "GET /s/", "127.0.2", 40, one_round)
+    print(f"\nRedis-shared survey-link limit, gunicorn -w 2: guesses by worker {_by_worker(server, 'GET /s/')}")
 
 
 def _by_worker(server, prefix: str) -> dict:
+    """{(worker number, client address): {status: count}} of the requests starting with prefix."""
     counts: dict = {}
-    for pid, status, line in server.access_lines():
+    pids = sorted({pid for pid, _, _, _ in server.access_lines()})
+    for pid, address, status, line in server.access_lines():
         if line.startswith(prefix):
-            counts.setdefault(pid, {}).setdefault(status, 0)
-            counts[pid][status] += 1
-    return {n: counts[pid] for n, pid in enumerate(sorted(counts))}
+            bucket = counts.setdefault(f"worker {pids.index(pid) + 1} from {address}", {})
+            bucket[status] = bucket.get(status, 0) + 1
+    return counts
