@@ -69,7 +69,7 @@ def enqueue(name: str, **kwargs) -> bool:
                                       result_ttl=3600, failure_ttl=7 * 24 * 3600,
                                       description=f"{name} {json.dumps(kwargs, sort_keys=True)}")
         return True
-    except redis.RedisError as exc:
+    except (redis.RedisError, ValueError) as exc:  # ValueError: a REDIS_URL redis-py cannot read
         current_app.logger.warning("Could not queue the %s job on Redis (%s); the cron line will do the work.",
                                    name, exc)
         return False

@@ -73,3 +73,13 @@ def test_worker_without_redis_url_exits_1_with_one_line(tmp_path):
     assert result.returncode == 1
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert result.stderr.startswith("Error: REDIS_URL is not set;")
+
+
+@pytest.mark.parametrize("app_config", [{"REDIS_URL": "redis://127.0.0.1:notaport/11"}], indirect=True)
+def test_a_redis_url_that_cannot_be_read_does_not_break_the_request(app, client, api, world, caplog):
+    """A mistyped REDIS_URL is logged like Redis being down; the request succeeds and the mail waits for cron."""
+    caplog.set_level(logging.WARNING)
+    events, reset = _usage_and_reset_mail(client, api, world)
+    assert events.get_json() == {"accepted": 1, "duplicates": 0} and reset.status_code == 302
+    assert _queued_mail(app) == [world["customer_a"].email]
+    assert any("Could not queue the mail.flush job" in r.getMessage() for r in caplog.records)
