@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -217,6 +218,14 @@ def postgres_bin() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 class PostgresCluster:
     """A private PostgreSQL cluster in a temporary directory, on a free port, trusting local connections."""
 
@@ -224,18 +233,23 @@ class PostgresCluster:
         self.bin = postgres_bin()
         if self.bin is None or not (self.bin / "initdb").exists():
             unavailable("PostgreSQL's initdb is not installed (apt-get install postgresql)")
+        # initdb refuses to run as root, so the cluster then belongs to the postgres user.
+        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        if self.as_owner and not (shutil.which("runuser") and _user_exists("postgres")):
+            unavailable("Running as root, but there is no postgres user (or no runuser) to own a test cluster")
         self.port = free_port()
         # Under /tmp directly: pytest's own temporary folders are closed to the postgres user.
         self.dir = Path(tempfile.mkdtemp(prefix="portal-faults-pg-"))
         self.data = self.dir / "data"
         self.log = self.dir / "server.log"
-        # initdb refuses to run as root, so the cluster belongs to the postgres user then.
-        self.as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-        if self.as_owner:
-            shutil.chown(self.dir, "postgres", "postgres")
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
-                  "--no-sync")
-        self.started = False
+        try:
+            if self.as_owner:
+                shutil.chown(self.dir, user="postgres")
+            self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C",
+                      "--no-sync")
+        except BaseException:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise
 
     def _run(self, program: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         command = [*self.as_owner, str(self.bin / program), *args]
@@ -253,9 +267,7 @@ class PostgresCluster:
 
     def start(self) -> float:
         """Start the server and wait until it accepts connections."""
-        took = self._ctl("start")
-        self.started = True
-        return took
+        return self._ctl("start")
 
     def restart(self, mode: str = "fast") -> float:
         """pg_ctl restart -m mode (fast: sessions are ended; immediate: a crash and recovery)."""
@@ -263,9 +275,7 @@ class PostgresCluster:
 
     def stop(self, mode: str = "fast") -> float:
         """Stop the server."""
-        took = self._ctl("stop", "-m", mode)
-        self.started = False
-        return took
+        return self._ctl("stop", "-m", mode)
 
     def createdb(self, name: str) -> str:
         """Create a database and return its SQLAlchemy URL."""

@@ -193,6 +193,7 @@ def test_postgresql_restarts_during_ingestion_lose_and_double_nothing(stack):
     # The same gunicorn master and workers served everything: the engine reconnected by itself.
     assert stack["server"].process.poll() is None
     assert "Traceback" not in stack["server"].errors()
+    assert stack["server"].errors().count("Booting worker") == 2, "a worker died and was replaced"
     print(f"\nPostgreSQL restart stream: {BATCHES} batches x {BATCH_SIZE} events in {elapsed:.1f} s; "
           f"{len(stream.failures)} answers not 200 (statuses {statuses}); stored {stored['events']} events "
           f"= distinct ids sent; {len(stream.retried)} batches retried, {len(lost_answers)} of them already "
