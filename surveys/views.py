@@ -16,6 +16,7 @@ from models.surveys import DetractorFollowup, SurveyCampaign, SurveyCampaignAcco
 from portal.access import account_for, account_or_404, admin_required, staff_required, visible_accounts
 from portal.charts import chart_response, figure_json
 from portal.extensions import limiter
+from portal.jobs import enqueue
 from surveys import charts, queries
 from surveys.campaigns import CampaignError, create_campaign, invitation_by_token, opt_out, resume_campaign, stop_campaign
 from surveys.forms import AnswerForm, CampaignForm, CampaignScheduleForm, FollowupForm, UnsubscribeForm
@@ -240,7 +241,10 @@ def campaigns():
             form.name.errors = [*form.name.errors, str(exc)]
         else:
             Session.commit()
-            flash("Campaign saved; `surveys send` queues its invitations when it is due.", "success")
+            if enqueue("surveys.send"):  # with a job worker the invitations go out now, not at the next cron run
+                flash("Campaign saved; its invitations are being sent now.", "success")
+            else:
+                flash("Campaign saved; `surveys send` queues its invitations when it is due.", "success")
             return redirect(url_for("surveys.campaigns"))
     query = select(SurveyCampaign).order_by(SurveyCampaign.id.desc())
     if current_user.role != "admin":
@@ -275,8 +279,12 @@ def campaign_schedule(campaign_id: int):
         flash(str(exc), "error")
     else:
         Session.commit()
-        flash(f"“{campaign.name}” is stopped; invitations already sent still work." if form.action.data == "stop"
-              else f"“{campaign.name}” is due again; the next `surveys send` queues its invitations.", "success")
+        if form.action.data == "stop":
+            flash(f"“{campaign.name}” is stopped; invitations already sent still work.", "success")
+        elif enqueue("surveys.send"):
+            flash(f"“{campaign.name}” is due again; its invitations are being sent now.", "success")
+        else:
+            flash(f"“{campaign.name}” is due again; the next `surveys send` queues its invitations.", "success")
     return redirect(url_for("surveys.campaigns"))
 
 

@@ -68,3 +68,17 @@ def test_survey_send_job_delivers_the_invitations(app, world, queue, work_in_pro
     assert sorted(message["To"] for message in received) == sorted(
         [world["customer_a"].email, world["customer_b"].email])
     assert queue.count == 0
+
+
+def test_a_new_campaign_is_sent_by_the_worker_without_waiting_for_cron(app, client, world, queue, work_in_process,
+                                                                      smtp_server):  # noqa: F811
+    """Saving a campaign queues the surveys.send job; the worker then mails its audience."""
+    from tests.conftest import sign_in
+
+    sign_in(client, world["csm_a"])
+    saved = client.post("/surveys/campaigns", data={"name": "Alpha pulse", "audience": "accounts",
+                                                    "accounts": [str(world["account_a"].id)]}, follow_redirects=True)
+    assert "its invitations are being sent now" in saved.get_data(as_text=True)
+    assert [job.func_name for job in queue.jobs] == ["portal.jobs.send_surveys_job"]
+    work_in_process()
+    assert [message["To"] for message in _delivered(smtp_server, 1)] == [world["customer_a"].email]
