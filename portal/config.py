@@ -40,6 +40,18 @@ def _trusted_proxies() -> int:
     return int(value)
 
 
+def _api_rate_limit() -> str:
+    """PORTAL_API_RATE_LIMIT: requests one API token may make, e.g. "6000 per minute" (the default)."""
+    from limits import parse_many
+
+    value = os.environ.get("PORTAL_API_RATE_LIMIT", "").strip() or "6000 per minute"
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigError(f"PORTAL_API_RATE_LIMIT must read like \"6000 per minute\", not {value!r}.") from None
+    return value
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from the environment."""
     production = os.environ.get("PORTAL_ENV", "development") == "production"
@@ -75,5 +87,6 @@ def load_config(instance_path: str) -> dict:
         # Rate limits: memory in one process, Redis across workers
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "API_RATE_LIMIT": _api_rate_limit(),  # per API token (per address for calls without one)
         "JSON_SORT_KEYS": False,
     }

@@ -6,14 +6,14 @@ import secrets
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, g, request
+from flask import Blueprint, abort, current_app, g, request
 from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
 from models.accounts import Account, ApiToken, User
 from models.db import Session, utcnow
 from portal.access import account_for
-from portal.extensions import csrf
+from portal.extensions import csrf, limiter
 
 API_PREFIX = "/api/v1"
 TOKEN_PREFIX = "csp_"
@@ -63,11 +63,28 @@ def _authenticate():
     return None
 
 
+def _api_client_key() -> str:
+    """Whose quota a call counts against: its token (by hash), or its address when it sends none."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return "token:" + hash_token(token.strip())
+    return "address:" + (request.remote_addr or "unknown")
+
+
+# One quota per token over every API route, shared by all workers when REDIS_URL is set: a runaway
+# client gets 429 with Retry-After instead of slowing the portal for everybody.
+_api_limit = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
+                                  key_func=_api_client_key,
+                                  error_message="Too many requests with this token; wait the seconds the "
+                                                "Retry-After header gives, then send the request again.")
+
+
 def api_blueprint(name: str, import_name: str) -> Blueprint:
-    """A blueprint under /api/v1 with token sign-in and no CSRF (no cookies are read)."""
+    """A blueprint under /api/v1 with token sign-in, the API rate limit and no CSRF (no cookies are read)."""
     bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
     bp.before_request(_authenticate)
     csrf.exempt(bp)
+    _api_limit(bp)
     return bp
 
 

@@ -26,6 +26,20 @@ ERROR_SCHEMA = {
 }
 
 
+def _retry_later(description: str) -> dict:
+    return {"description": description,
+            "headers": {"Retry-After": {"description": "Seconds to wait before sending again",
+                                        "schema": {"type": "integer"}}},
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+# Answers any operation may give, whatever it does: over the token's quota, or the database away.
+COMMON_RESPONSES = {
+    "429": _retry_later("Too many requests with this token; retry after Retry-After seconds"),
+    "503": _retry_later("The database is unavailable for a moment; retry after Retry-After seconds"),
+}
+
+
 def build_openapi() -> dict:
     """The OpenAPI 3 document."""
     paths: dict = {
@@ -40,6 +54,8 @@ def build_openapi() -> dict:
     for name in RESOURCE_MODULES:
         module = __import__(name, fromlist=["OPENAPI_PATHS"])
         paths.update(getattr(module, "OPENAPI_PATHS", {}))
+    paths = {path: {method: {**operation, "responses": {**operation["responses"], **COMMON_RESPONSES}}
+                    for method, operation in operations.items()} for path, operations in paths.items()}
     return {
         "openapi": "3.0.3",
         "info": {"title": "Customer Success Portal API", "version": "1"},

@@ -1,4 +1,4 @@
-"""Rate limits hold in total across two real gunicorn workers when REDIS_URL is set.
+"""Rate limits (sign-in, survey links, the API) hold in total across two real gunicorn workers with REDIS_URL set.
 
 With per-process counters each worker would let its own quota through; with Redis the
 workers share one counter, so exactly the quota passes however the requests are spread.
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.faults
 REDIS_URL = "redis://127.0.0.1:6379/12"
 SIGN_IN_PER_EMAIL = 10  # a minute (portal/auth/views.py PER_EMAIL)
 SURVEY_LINKS_PER_ADDRESS = 30  # a minute (surveys/views.py ANSWER_LIMIT)
+API_PER_TOKEN = 25  # a minute, set below through PORTAL_API_RATE_LIMIT
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +43,9 @@ def limited(tmp_path_factory, serve, redis_db):
     """gunicorn -w 2 with rate limits on (the development config) and REDIS_URL set."""
     url = f"sqlite:///{tmp_path_factory.mktemp('limits') / 'portal.db'}"
     seeded = upgrade_and_seed(url, customers=1)
-    server = serve({"DATABASE_URL": url, "REDIS_URL": REDIS_URL}, workers=2)
-    return {"server": server, **seeded}
+    server = serve({"DATABASE_URL": url, "REDIS_URL": REDIS_URL,
+                    "PORTAL_API_RATE_LIMIT": f"{API_PER_TOKEN} per minute"}, workers=2)
+    return {"server": server, "url": url, **seeded}
 
 
 def _at_once(calls) -> list[Answer]:
@@ -113,6 +115,28 @@ def test_guessing_survey_links_is_limited_in_total_across_workers(limited):
 
     _through_both_workers(server, "GET /s/", "127.0.2", 40, one_round)
     print(f"\nRedis-shared survey-link limit, gunicorn -w 2: guesses by worker {_by_worker(server, 'GET /s/')}")
+
+
+def test_api_calls_with_one_token_are_limited_in_total_across_workers(limited):
+    """Thirty-five searches with one token at once through both workers: twenty-five answer, ten get 429."""
+    from portal.services import create_token
+    from models.db import Session
+    from tests.faults.conftest import portal_app
+
+    server = limited["server"]
+
+    def one_round(address: str) -> None:
+        with portal_app(limited["url"]):
+            token = create_token(email="ops@faults.test", name=f"quota {address}")  # a fresh quota each round
+            Session.commit()
+        headers = {"Authorization": f"Bearer {token}"}
+        answers = _at_once([lambda: Browser(server.port, source=address).request(
+            "GET", "/api/v1/kb/search?q=report", headers=headers) for _ in range(35)])
+        assert sorted(answer.status for answer in answers) == [200] * API_PER_TOKEN + [429] * (35 - API_PER_TOKEN)
+        assert all("retry-after" in answer.headers for answer in answers if answer.status == 429)
+
+    _through_both_workers(server, "GET /api/v1/kb/search", "127.0.3", 35, one_round)
+    print(f"\nRedis-shared API limit, gunicorn -w 2: calls by worker {_by_worker(server, 'GET /api/v1/kb/search')}")
 
 
 def _by_worker(server, prefix: str) -> dict:
