@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from models.accounts import User
@@ -67,6 +67,18 @@ def _enforce_session_limits():
     return None
 
 
+def _refuse_nul_characters():
+    """No stored text may hold NUL (PostgreSQL refuses it): answer clearly before any view reads the input."""
+    if "\x00" in request.path:
+        abort(404)  # no page or account id holds one
+    if request.path.startswith("/api/"):
+        return None  # the API reports where in the JSON the character is (portal/api/core.py)
+    sources = [request.args, request.form] if request.method == "POST" else [request.args]
+    if any("\x00" in value for source in sources for _key, values in source.lists() for value in values):
+        abort(400, "The request holds a NUL character (\\0), which cannot be stored; remove it and try again.")
+    return None
+
+
 def _security_headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -86,5 +98,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    app.before_request(_refuse_nul_characters)
     app.before_request(_enforce_session_limits)
     app.after_request(_security_headers)

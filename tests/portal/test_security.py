@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
-from models.db import dispose_engine
+from models.db import Session, dispose_engine
 from portal import create_app
 from portal.config import ConfigError
 from tests.conftest import PASSWORD, sign_in
@@ -88,3 +89,28 @@ def test_production_sets_secure_cookies_and_hsts(monkeypatch, database_url, worl
         assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
     finally:
         dispose_engine(application.extensions["db_engine"])
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/kb/search?q=a%00b", 400),
+    ("/accounts/AL%00PHA/", 404),
+    ("/accounts/ALPHA/?period=%00", 400),
+])
+def test_a_nul_character_in_an_address_is_answered_clearly_not_with_a_500(client, world, path, status):
+    """PostgreSQL cannot hold NUL; the portal says so instead of failing."""
+    sign_in(client, world["customer_a"])
+    response = client.get(path)
+    assert response.status_code == status
+    if status == 400:
+        assert "NUL character" in response.get_data(as_text=True)
+
+
+def test_a_form_with_a_nul_character_is_refused_and_stores_nothing(client, world):
+    from models.plans import PlanMetric
+
+    sign_in(client, world["customer_a"])
+    response = client.post("/accounts/ALPHA/plan/metrics", data={
+        "name": "Leads\x00", "source": "reported", "usage_measure": "", "unit": "", "direction": "higher",
+        "baseline": "1", "target": "2", "target_date": "2099-01-01"})
+    assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
+    assert Session.scalar(select(func.count()).select_from(PlanMetric)) == 0
