@@ -38,7 +38,7 @@ def metric_chart(
         y_axis_label=y_label,
         height=300,
         sizing_mode="stretch_width",
-        tools="pan,wheel_zoom,box_zoom,reset,save",
+        tools="save",
         toolbar_location="above",
     )
     readings = ColumnDataSource({

@@ -11,7 +11,7 @@ DASHES = ("solid", "dashed", "dotted", "dotdash")
 
 def _figure(title: str, y_label: str, percent: bool):
     chart = figure(title=title, x_axis_label="Age (months since the customer-since month)", y_axis_label=y_label,
-                   height=320, sizing_mode="stretch_width", tools="pan,wheel_zoom,box_zoom,reset,save",
+                   height=320, sizing_mode="stretch_width", tools="save",
                    toolbar_location="above")
     if percent:
         chart.yaxis.formatter = NumeralTickFormatter(format="0%")

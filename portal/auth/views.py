@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from portal.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from portal.auth.passwords import dummy_verify, hash_password, verify_password
+from portal.auth.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from portal.auth.reset import queue_reset_mail, user_for_reset_token
 from portal.extensions import limiter
 from portal.security import start_session
@@ -68,6 +68,8 @@ def login():
             dummy_verify()
         if user is not None and user.is_active and verify_password(user.password_hash, form.password.data):
             user.last_login_at = utcnow()
+            if needs_rehash(user.password_hash):  # hashed with older parameters: upgrade while we hold the password
+                user.password_hash = hash_password(form.password.data)
             Session.commit()
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or landing_url(user))

@@ -137,3 +137,21 @@ def test_admin_sends_a_reset_link(client, world):
     response = client.post(f"/admin/users/{world['customer_b'].id}/reset-password", follow_redirects=True)
     assert response.status_code == 200 and "on its way" in response.get_data(as_text=True)
     assert [m.to_address for m in Session.scalars(select(OutboxMessage)).all()] == [world["customer_b"].email]
+
+
+def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(app, client, world):
+    """A password stored with heavier argon2 settings still signs in, and is re-hashed with today's."""
+    from argon2 import PasswordHasher
+
+    from models.accounts import User
+    from models.db import Session
+    from portal.auth.passwords import needs_rehash
+
+    user = Session.get(User, world["customer_a"].id)
+    user.password_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(PASSWORD)
+    Session.commit()
+    assert needs_rehash(user.password_hash)
+    assert sign_in(client, world["customer_a"]).status_code == 302
+    Session.expire_all()
+    upgraded = Session.get(User, world["customer_a"].id).password_hash
+    assert "m=65536" not in upgraded and not needs_rehash(upgraded)
