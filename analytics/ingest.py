@@ -233,7 +233,9 @@ def _create_users(items: list[_Item], to_create: list[dict]) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     now = utcnow()
-    rows = [{**row, "session_version": 1, "is_active": True, "created_at": now} for row in to_create]
+    # In e-mail order, so two batches creating the same people lock them in the same order (no deadlock).
+    rows = [{**row, "session_version": 1, "is_active": True, "created_at": now}
+            for row in sorted(to_create, key=lambda row: row["email"])]
     Session.execute(insert(User.__table__).on_conflict_do_nothing(index_elements=["email"]), rows)
     emails = [row["email"] for row in to_create]
     ids = dict(Session.execute(select(User.email, User.id).where(_among(User.email, emails))).all())

@@ -1,10 +1,12 @@
 """Storing raw events and keeping the daily rollups in step, set-based, on SQLite and PostgreSQL.
 
-Rows go into a per-connection staging table (COPY on PostgreSQL), then one
-INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING moves the new ones into
-usage_event and the rows it returned into usage_fresh. The rollups are upserted
-from usage_fresh, and the touched account-days and feature-days are recomputed
-from the per-user rows, so a distinct-user count is never added up twice.
+The rows go into a per-connection staging table (COPY on PostgreSQL). On PostgreSQL one
+statement does the rest (see _PG_STORE): the new events are inserted with ON CONFLICT DO
+NOTHING RETURNING and the rollups are upserted from what was returned. On SQLite one
+INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING moves the new ones into usage_event
+and the rows it returned into usage_fresh; the rollups are upserted from usage_fresh, and the touched account-days and
+feature-days are recomputed from the per-user rows, so a distinct-user count is never added
+up twice.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from models.db import Session, is_postgres, utcnow
 
 _scratch = MetaData()
 
-# Per-connection temporary tables; not part of the schema the migrations build.
+# SQLite's per-connection temporary tables; not part of the schema the migrations build.
 staging = Table(
     "usage_staging", _scratch,
     Column("seq", Integer),  # position in the batch: the first of two equal ids wins
@@ -35,13 +37,6 @@ fresh = Table(
     Column("day", Date),
 )
 
-_PG_SCRATCH = (
-    "CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq integer, account_id integer, client_id varchar(200), "
-    "user_id integer, type varchar(20), feature varchar(200), ts timestamptz) ON COMMIT DELETE ROWS",
-    "CREATE TEMP TABLE IF NOT EXISTS usage_fresh (account_id integer, user_id integer, type varchar(20), "
-    "feature varchar(200), day date) ON COMMIT DELETE ROWS",
-    "TRUNCATE usage_staging, usage_fresh",
-)
 _SQLITE_SCRATCH = (
     "CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq INTEGER, account_id INTEGER, client_id VARCHAR(200), "
     "user_id INTEGER, type VARCHAR(20), feature VARCHAR(200), ts DATETIME)",
@@ -51,15 +46,61 @@ _SQLITE_SCRATCH = (
     "DELETE FROM usage_fresh",
 )
 
-_PG_MOVE = """
+# PostgreSQL: the batch is copied into usage_staging (COPY costs less than binding 10,000-element arrays),
+# then one statement does the rest. The events newly stored flow through RETURNING into the per-user
+# upserts, and those tell, by their returned totals, which user-days and user-feature-days are new: a row whose total equals this batch's count
+# did not exist before (every stored row counts at least one event). The account-day and feature-day
+# rollups then get added deltas, distinct users included, without reading the per-user rows again.
+# Concurrent batches stay exact: each upsert waits for the other's row and adds to its committed total;
+# every upsert takes its rows in key order, so two batches lock them in the same order, not in a deadlock.
+_PG_STORE = """
 WITH ins AS (
     INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
     SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_staging ORDER BY seq
     ON CONFLICT (account_id, client_id) DO NOTHING
-    RETURNING account_id, user_id, type, feature, ts
+    RETURNING account_id, user_id, type, feature, (ts AT TIME ZONE 'UTC')::date AS day
+), per_user AS (
+    SELECT account_id, user_id, day, COUNT(*) AS events,
+           COUNT(*) FILTER (WHERE type = 'login') AS logins, COUNT(*) FILTER (WHERE type = 'page_view') AS page_views,
+           COUNT(*) FILTER (WHERE type = 'feature_used') AS feature_events,
+           COUNT(*) FILTER (WHERE type = 'report_run') AS reports_run
+    FROM ins GROUP BY account_id, user_id, day
+), user_day AS (
+    INSERT INTO usage_user_day AS t (account_id, user_id, day, events, logins, page_views, feature_events, reports_run)
+    SELECT account_id, user_id, day, events, logins, page_views, feature_events, reports_run FROM per_user
+    ORDER BY account_id, user_id, day
+    ON CONFLICT (account_id, user_id, day) DO UPDATE SET
+        events = t.events + excluded.events, logins = t.logins + excluded.logins,
+        page_views = t.page_views + excluded.page_views, feature_events = t.feature_events + excluded.feature_events,
+        reports_run = t.reports_run + excluded.reports_run
+    RETURNING account_id, user_id, day, events
+), account_day AS (
+    INSERT INTO usage_account_day AS t (account_id, day, active_users, logins, events, reports_run)
+    SELECT p.account_id, p.day, COUNT(*) FILTER (WHERE u.events = p.events), SUM(p.logins), SUM(p.events), SUM(p.reports_run)
+    FROM per_user p JOIN user_day u USING (account_id, user_id, day)
+    GROUP BY p.account_id, p.day ORDER BY p.account_id, p.day
+    ON CONFLICT (account_id, day) DO UPDATE SET
+        active_users = t.active_users + excluded.active_users, logins = t.logins + excluded.logins,
+        events = t.events + excluded.events, reports_run = t.reports_run + excluded.reports_run
+), per_user_feature AS (
+    SELECT account_id, user_id, feature, day, COUNT(*) AS events
+    FROM ins WHERE type = 'feature_used' GROUP BY account_id, user_id, feature, day
+), user_feature_day AS (
+    INSERT INTO usage_user_feature_day AS t (account_id, user_id, feature, day, events)
+    SELECT account_id, user_id, feature, day, events FROM per_user_feature ORDER BY account_id, user_id, feature, day
+    ON CONFLICT (account_id, user_id, feature, day) DO UPDATE SET events = t.events + excluded.events
+    RETURNING account_id, user_id, feature, day, events
+), feature_day AS (
+    INSERT INTO usage_feature_day AS t (account_id, day, feature, users, events)
+    SELECT p.account_id, p.day, p.feature, COUNT(*) FILTER (WHERE u.events = p.events), SUM(p.events)
+    FROM per_user_feature p JOIN user_feature_day u USING (account_id, user_id, feature, day)
+    GROUP BY p.account_id, p.day, p.feature ORDER BY p.account_id, p.day, p.feature
+    ON CONFLICT (account_id, day, feature) DO UPDATE SET
+        users = t.users + excluded.users, events = t.events + excluded.events
+), touched AS (
+    UPDATE account SET data_changed_at = :now WHERE id IN (SELECT DISTINCT account_id FROM ins)
 )
-INSERT INTO usage_fresh (account_id, user_id, type, feature, day)
-SELECT account_id, user_id, type, feature, (ts AT TIME ZONE 'UTC')::date FROM ins
+SELECT COUNT(*) FROM ins
 """
 _SQLITE_MOVE = """
 INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
@@ -119,22 +160,26 @@ _ROLLUP_STATEMENTS = (
 )
 
 
-def _prepare_scratch(postgres: bool) -> None:
-    for statement in _PG_SCRATCH if postgres else _SQLITE_SCRATCH:
-        Session.execute(text(statement))
+_PG_SCRATCH = (
+    "CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq integer, account_id integer, client_id varchar(200), "
+    "user_id integer, type varchar(20), feature varchar(200), ts timestamptz) ON COMMIT DELETE ROWS",
+    "TRUNCATE usage_staging",  # several batches may share a transaction (CSV import)
+)
+_STAGED = ("seq", "account_id", "client_id", "user_id", "type", "feature", "ts")
 
 
 def _stage(rows: list[tuple], postgres: bool) -> None:
     """Load (seq, account_id, client_id, user_id, type, feature, ts) rows into the staging table."""
+    for statement in _PG_SCRATCH if postgres else _SQLITE_SCRATCH:
+        Session.execute(text(statement))
     if postgres:
         cursor = Session.connection().connection.driver_connection.cursor()
-        with cursor.copy("COPY usage_staging (seq, account_id, client_id, user_id, type, feature, ts) FROM STDIN") as copy:
+        with cursor.copy(f"COPY usage_staging ({', '.join(_STAGED)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         cursor.close()
         return
-    names = ("seq", "account_id", "client_id", "user_id", "type", "feature", "ts")
-    Session.execute(insert(staging), [dict(zip(names, row)) for row in rows])
+    Session.execute(insert(staging), [dict(zip(_STAGED, row)) for row in rows])
 
 
 def store_rows(rows: list[tuple]) -> int:
@@ -142,18 +187,16 @@ def store_rows(rows: list[tuple]) -> int:
     if not rows:
         return 0
     postgres = is_postgres(Session)
-    _prepare_scratch(postgres)
     _stage(rows, postgres)
     now = bindparam("now", utcnow(), type_=DateTime(timezone=True))
     if postgres:
-        Session.execute(text(_PG_MOVE).bindparams(now))
-    else:
-        inserted = Session.execute(text(_SQLITE_MOVE).bindparams(now)).all()
-        if inserted:
-            names = ("account_id", "user_id", "type", "feature", "day")
-            Session.execute(text("INSERT INTO usage_fresh (account_id, user_id, type, feature, day) "
-                                 "VALUES (:account_id, :user_id, :type, :feature, :day)"),
-                            [dict(zip(names, row)) for row in inserted])
+        return Session.execute(text(_PG_STORE).bindparams(now)).scalar_one()
+    inserted = Session.execute(text(_SQLITE_MOVE).bindparams(now)).all()
+    if inserted:
+        names = ("account_id", "user_id", "type", "feature", "day")
+        Session.execute(text("INSERT INTO usage_fresh (account_id, user_id, type, feature, day) "
+                             "VALUES (:account_id, :user_id, :type, :feature, :day)"),
+                        [dict(zip(names, row)) for row in inserted])
     accepted = Session.scalar(text("SELECT COUNT(*) FROM usage_fresh")) or 0
     if accepted:
         for statement in _ROLLUP_STATEMENTS:
