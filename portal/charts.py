@@ -7,6 +7,9 @@ needed and the Content-Security-Policy stays strict.
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
+from typing import Callable
 
 import bokeh
 from bokeh.embed import json_item
@@ -17,6 +20,11 @@ bp = Blueprint("bokehjs", __name__)
 
 BOKEH_VERSION = bokeh.__version__
 BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js", "bokeh-api.min.js")
+
+# Building a Bokeh chart costs 50-100 ms; its JSON is kept per process under a key naming every input.
+_chart_cache: OrderedDict[tuple, str] = OrderedDict()
+_chart_cache_lock = threading.Lock()
+CHART_CACHE_SIZE = 2048
 
 
 @bp.get(f"/static/bokeh/{BOKEH_VERSION}/<name>")
@@ -45,3 +53,17 @@ def figure_json(figure) -> str:
 def chart_response(payload: str) -> Response:
     """A JSON chart answer; the payload is what figure_json returned."""
     return Response(payload, mimetype="application/json")
+
+
+def cached_chart(key: tuple, build: Callable[[], str]) -> str:
+    """The chart JSON cached under key, else build() kept under it; key must change whenever the data does."""
+    with _chart_cache_lock:
+        if key in _chart_cache:
+            _chart_cache.move_to_end(key)
+            return _chart_cache[key]
+    payload = build()
+    with _chart_cache_lock:
+        _chart_cache[key] = payload
+        while len(_chart_cache) > CHART_CACHE_SIZE:
+            _chart_cache.popitem(last=False)
+    return payload

@@ -1,11 +1,12 @@
 """Pages of the NPS feature: the answer page (/s/<token>), analytics, follow-ups, campaigns, the outbox."""
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from analytics.tiers import tier_by_account
@@ -14,7 +15,7 @@ from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
 from models.surveys import DetractorFollowup, SurveyCampaign, SurveyCampaignAccount, SurveyResponse
 from portal.access import account_for, account_or_404, admin_required, staff_required, visible_accounts
-from portal.charts import chart_response, figure_json
+from portal.charts import cached_chart, chart_response, figure_json
 from portal.extensions import limiter
 from portal.jobs import enqueue
 from surveys import charts, queries
@@ -112,29 +113,43 @@ def _chart_scope() -> tuple[list[int] | None, str]:
     return _visible_ids(), "your accounts" if current_user.role == "csm" else "all accounts"
 
 
-def _empty(message: str):
-    from flask import jsonify
+def _empty(message: str) -> str:
+    return json.dumps({"empty": True, "message": message})
 
-    return jsonify({"empty": True, "message": message})
+
+def _answers_version(account_ids) -> tuple:
+    """What changes when an answer of these accounts arrives (answers are never edited)."""
+    query = select(func.max(SurveyResponse.id), func.count()).select_from(SurveyResponse)
+    if account_ids is not None:
+        query = query.where(SurveyResponse.account_id.in_(account_ids))
+    return tuple(Session.execute(query).one())
 
 
 def _trend_json(account_ids, name: str):
     start, end, period = _period()
-    points = [charts.TrendPoint(charts.period_label(s, period), s, e, result)
-              for s, e, result in queries.nps_trend(account_ids, start, end, period)]
-    fig = charts.trend_figure(points, f"NPS per {period}, {name}", period)
-    if fig is None:
-        return _empty("No survey answers in this period yet.")
-    return chart_response(figure_json(fig))
+
+    def build() -> str:
+        points = [charts.TrendPoint(charts.period_label(s, period), s, e, result)
+                  for s, e, result in queries.nps_trend(account_ids, start, end, period)]
+        fig = charts.trend_figure(points, f"NPS per {period}, {name}", period)
+        return _empty("No survey answers in this period yet.") if fig is None else figure_json(fig)
+
+    scope = None if account_ids is None else tuple(account_ids)
+    key = ("nps-trend", scope, name, start, end, period, _answers_version(account_ids))
+    return chart_response(cached_chart(key, build))
 
 
 def _distribution_json(account_ids, name: str):
     start, end, _ = _period()
-    fig = charts.distribution_figure(queries.score_distribution(account_ids, start, end),
-                                     f"Scores given, {name}, {start.isoformat()} – {end.isoformat()}")
-    if fig is None:
-        return _empty("No survey answers in this period yet.")
-    return chart_response(figure_json(fig))
+
+    def build() -> str:
+        fig = charts.distribution_figure(queries.score_distribution(account_ids, start, end),
+                                         f"Scores given, {name}, {start.isoformat()} – {end.isoformat()}")
+        return _empty("No survey answers in this period yet.") if fig is None else figure_json(fig)
+
+    scope = None if account_ids is None else tuple(account_ids)
+    key = ("nps-distribution", scope, name, start, end, _answers_version(account_ids))
+    return chart_response(cached_chart(key, build))
 
 
 @bp.get("/surveys/charts/trend.json")

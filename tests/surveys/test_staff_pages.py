@@ -37,6 +37,39 @@ def test_charts_answer_bokeh_json_or_an_empty_state(app, client, world, invitati
     assert "doc" in client.get("/accounts/ALPHA/nps/trend.json").get_json()
 
 
+def _latest_nps(chart_json: str) -> float:
+    """The last NPS point the trend chart draws (its data source's "nps" column)."""
+    import json
+
+    def sources(node):
+        if isinstance(node, dict):
+            if node.get("type") == "map" and any(entry[0] == "nps" for entry in node.get("entries", [])
+                                                 if isinstance(entry, list)):
+                yield dict(node["entries"])
+            for value in node.values():
+                yield from sources(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from sources(value)
+
+    values = next(sources(json.loads(chart_json)))["nps"]
+    values = values.get("array", values) if isinstance(values, dict) else values
+    return [v for v in values if v is not None][-1]
+
+
+def test_cached_nps_charts_change_as_soon_as_an_answer_arrives(app, client, world, invitation, login, create_user):
+    """Charts are cached, but a new answer is in the next chart: the trend's NPS moves from 100 to 0."""
+    login(world["csm_a"])
+    answer(client, invitation, world["customer_a"], 10)
+    first = client.get("/accounts/ALPHA/nps/trend.json").get_data(as_text=True)
+    assert client.get("/accounts/ALPHA/nps/trend.json").get_data(as_text=True) == first  # served from the cache
+    assert _latest_nps(first) == 100.0
+    answer(client, invitation, create_user("customer", account=world["account_a"]), 0)
+    assert _latest_nps(client.get("/accounts/ALPHA/nps/trend.json").get_data(as_text=True)) == 0.0
+    distribution = client.get("/surveys/charts/distribution.json?account=ALPHA").get_json()
+    assert "doc" in distribution
+
+
 def test_the_csm_closes_the_loop_and_the_respondent_sees_the_reply(app, client, world, invitation, login):
     from surveys.queries import open_detractor_followups
 
