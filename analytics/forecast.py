@@ -1,11 +1,12 @@
 """Churn-risk forecast: a Markov chain of monthly band transitions, estimated from all accounts' history."""
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models.db import Session
 from models.health import HealthScore
@@ -86,8 +87,26 @@ def chain_from_history(today: date, days: int = 730) -> tuple[Chain, dict[int, s
     return estimate(sequences), latest
 
 
+# The forecast reads two years of every account's history; it only changes when a recompute writes new rows
+# (new ids), so the last answer is kept per process under (today, the newest history id).
+_last_risk: dict[tuple, tuple[Chain, dict[int, float]]] = {}
+_last_risk_lock = threading.Lock()
+
+
 def red_risk(today: date) -> tuple[Chain, dict[int, float]]:
     """Each account's probability of being red in 90 days, from its latest band."""
+    key = (today, Session.scalar(select(func.max(HealthScore.id))))
+    with _last_risk_lock:
+        if key in _last_risk:
+            return _last_risk[key]
+    result = _red_risk(today)
+    with _last_risk_lock:
+        _last_risk.clear()
+        _last_risk[key] = result
+    return result
+
+
+def _red_risk(today: date) -> tuple[Chain, dict[int, float]]:
     chain, latest = chain_from_history(today)
     if chain.transitions == 0:
         return chain, {}  # no month-to-month history yet: no forecast rather than "stays as it is"

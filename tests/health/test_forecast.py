@@ -78,3 +78,28 @@ def test_backtest_function_reports_both_brier_scores():
     assert result["forecasts"] == 200 * 3 and result["transitions"] == 200 * 9
     assert result["brier_markov"] < result["brier_naive"]
     assert brier([0.0, 1.0], [False, True]) == 0.0
+
+
+def test_the_cached_forecast_changes_once_a_recompute_writes_new_history(app, create_account):
+    """red_risk is kept between pages, but new history rows (a recompute) give a new forecast at once."""
+    from datetime import date, timedelta
+
+    from analytics.forecast import red_risk
+    from models.db import Session
+    from models.health import HealthScore
+
+    today = date(2026, 6, 30)
+    account = create_account(external_id="RISKY")
+    for month in range(6):
+        day = today - timedelta(days=30 * (6 - month))
+        Session.add(HealthScore(account_id=account.id, as_of=day, score=80.0, band="green"))
+    Session.commit()
+    _, before = red_risk(today)
+    assert before == {account.id: 0.0}  # green month after green month: nothing ever turned red
+    for month in range(6):
+        day = today - timedelta(days=30 * (5 - month))
+        Session.add(HealthScore(account_id=account.id, as_of=day + timedelta(days=1), score=20.0,
+                                band="red" if month % 2 else "green"))
+    Session.commit()
+    _, after = red_risk(today)
+    assert after.get(account.id, 0.0) > 0.0
