@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from models.db import Session
 from models.health import HealthScore
@@ -88,14 +88,16 @@ def chain_from_history(today: date, days: int = 730) -> tuple[Chain, dict[int, s
 
 
 # The forecast reads two years of every account's history; it only changes when a recompute writes new rows
-# (new ids), so the last answer is kept per process under (today, the newest history id).
+# (new ids), so the last answer is kept per process under (today, the newest history row's id and time).
 _last_risk: dict[tuple, tuple[Chain, dict[int, float]]] = {}
 _last_risk_lock = threading.Lock()
 
 
 def red_risk(today: date) -> tuple[Chain, dict[int, float]]:
     """Each account's probability of being red in 90 days, from its latest band."""
-    key = (today, Session.scalar(select(func.max(HealthScore.id))))
+    newest = Session.execute(select(HealthScore.id, HealthScore.computed_at)
+                             .order_by(HealthScore.id.desc()).limit(1)).first()
+    key = (today, tuple(newest) if newest else None)
     with _last_risk_lock:
         if key in _last_risk:
             return _last_risk[key]
