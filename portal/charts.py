@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections import OrderedDict
 from typing import Callable
 
@@ -57,6 +58,10 @@ def chart_response(payload: str) -> Response:
 
 def cached_chart(key: tuple, build: Callable[[], str]) -> str:
     """The chart JSON cached under key, else build() kept under it; key must change whenever the data does."""
+    from flask import current_app
+
+    # Each app (and so each database it serves) has its own part of the cache.
+    key = (current_app.extensions.setdefault("chart_cache_namespace", uuid.uuid4().hex), *key)
     with _chart_cache_lock:
         if key in _chart_cache:
             _chart_cache.move_to_end(key)
