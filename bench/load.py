@@ -7,7 +7,8 @@ Usage (PostgreSQL must answer; needs `pip install -r bench/requirements.txt` in 
 Steps: (a) create the database (dropped and re-created unless --keep finds it seeded), `db upgrade`,
 `demo seed` (timed); (b) `health recompute`; open NPS invitations through `surveys send`;
 (c) gunicorn -w 2 on a free loopback port; (d) locust headless in its own process with the
-mix of bench/locustfile.py; (e) per route: requests, RPS, median, p95, p99, max, failures,
+mix of bench/locustfile.py, its figures reset once every user has started (so they describe the
+portal at N users, not the ramp, unless --keep-ramp); (e) per route: requests, RPS, median, p95, p99, max, failures,
 and the ratios to the floor (GET /healthz under the same load), then PASS/FAIL against the
 goal: no failure and every route's p99 under 500 ms at 50 users; (f) stops everything.
 Rate limits are the production ones (sign-in 20/min per address and 10/min per e-mail, survey
@@ -246,6 +247,8 @@ def main() -> None:
     parser.add_argument("--quiet-below", type=float, default=0.0,
                         help="before the run, wait until the 1-minute load average is under this")
     parser.add_argument("--quiet-wait", type=float, default=1200, help="longest wait for --quiet-below, in seconds")
+    parser.add_argument("--keep-ramp", action="store_true",
+                        help="count the ramp-up too (by default the figures start once all users run: 'at N users')")
     parser.add_argument("--out", default=None, help="folder for locust's CSV files and the logs (default: a temporary one)")
     args = parser.parse_args()
 
@@ -289,7 +292,8 @@ def main() -> None:
             subprocess.run([os.path.join(VENV_BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
                             "--headless", "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time,
                             "--csv", prefix, "--only-summary", "--host", f"http://127.0.0.1:{port}",
-                            "--stop-timeout", "10"], cwd=ROOT, env=locust_env, stdout=log, stderr=subprocess.STDOUT)
+                            "--stop-timeout", "10", *(["--reset-stats"] if not args.keep_ramp else [])],
+                           cwd=ROOT, env=locust_env, stdout=log, stderr=subprocess.STDOUT)
         after = load_average()
         say(f"    after: {after}")
     finally:
