@@ -1,6 +1,8 @@
 """The CSM portfolio: health distribution, tails, warnings, renewals, vendor metrics, accounts; health settings."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import json
 from datetime import timedelta
 
@@ -30,6 +32,29 @@ def _accounts_in_view() -> tuple[list[Account], int | None]:
     return list(Session.scalars(query)), csm_id
 
 
+@dataclass
+class Paged:
+    """One page of a long list: a few hundred rows in one table take longer to draw than to compute."""
+
+    items: list
+    page: int
+    pages: int
+    total: int
+    first: int
+    last: int
+
+    SIZE = 50
+
+    @classmethod
+    def of(cls, rows: list, requested: str | None) -> "Paged":
+        """The requested page (1 when missing or not a number; the last one when past the end)."""
+        pages = max(1, -(-len(rows) // cls.SIZE))
+        page = min(max(int(requested), 1), pages) if (requested or "").isdigit() else 1
+        start = (page - 1) * cls.SIZE
+        items = rows[start:start + cls.SIZE]
+        return cls(items, page, pages, len(rows), start + 1 if items else 0, start + len(items))
+
+
 @bp.get("/")
 @staff_required
 def portfolio():
@@ -56,16 +81,18 @@ def portfolio():
     table = [r for r in rows if (not band_filter or r.band == band_filter) and (not tier_filter or r.tier == tier_filter)]
     sort, direction = request.args.get("sort", "health"), request.args.get("dir", "asc")
     table = sort_rows(table, sort, direction == "desc")
+    accounts_page = Paged.of(table, request.args.get("page"))
     ids = [a.id for a in accounts]
     warnings = Session.execute(
         select(HealthWarning, Account).join(Account, Account.id == HealthWarning.account_id)
         .where(HealthWarning.account_id.in_(ids), HealthWarning.resolved_at.is_(None))
         .order_by(HealthWarning.raised_at.desc(), HealthWarning.id.desc())
     ).all() if ids else []
+    warnings_page = Paged.of(warnings, request.args.get("wpage"))
     csms = list(Session.scalars(select(User).where(User.role == "csm").order_by(User.name))) if current_user.role == "admin" else []
     return render_template(
-        "csm/portfolio.html", accounts=accounts, rows=table, at_risk=at_risk, advocates=advocates, renewals=renewals,
-        warnings=warnings, metrics=metrics, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
+        "csm/portfolio.html", accounts=accounts, rows=accounts_page.items, accounts_page=accounts_page, at_risk=at_risk,
+        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
         tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
         action_form=WarningActionForm(), today=today,
     )

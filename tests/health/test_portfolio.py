@@ -162,3 +162,20 @@ def test_distribution_chart_is_empty_without_scores_then_drawn(app, world, clien
         Session.add(HealthScore(account_id=world["account_a"].id, as_of=TODAY, score=55, band="yellow", components_json="[]"))
         Session.commit()
     assert "doc" in client.get("/csm/charts/distribution.json").get_json()
+
+
+def test_a_long_account_table_is_paged_and_keeps_sort_and_filters(app, world, client, login, create_account):
+    """Sixty accounts: fifty on page 1, ten on page 2; page links keep the sort; a bad page number shows page 1."""
+    from decimal import Decimal
+
+    for n in range(58):
+        create_account(name=f"Paged {n:02d}", external_id=f"PAGED-{n:02d}", csm=world["csm_a"], arr=Decimal(1000 + n))
+    login(world["csm_a"])
+    first = client.get("/csm/?sort=arr&dir=desc").get_data(as_text=True)
+    assert "Accounts 1–50 of 59" in first
+    assert "Paged 57" in first and "Paged 00" not in first.split('data-testid="account-table"')[1]
+    assert 'href="/csm/?sort=arr&amp;dir=desc&amp;page=2#accounts"' in first
+    second = client.get("/csm/?sort=arr&dir=desc&page=2").get_data(as_text=True)
+    assert "Accounts 51–59 of 59" in second and "Paged 00" in second
+    assert "Accounts 1–50 of 59" in client.get("/csm/?page=zero").get_data(as_text=True)
+    assert "Accounts 51–59 of 59" in client.get("/csm/?page=999").get_data(as_text=True)
