@@ -93,11 +93,16 @@ _last_risk: dict[tuple, tuple[Chain, dict[int, float]]] = {}
 _last_risk_lock = threading.Lock()
 
 
-def red_risk(today: date) -> tuple[Chain, dict[int, float]]:
-    """Each account's probability of being red in 90 days, from its latest band."""
+def history_version() -> tuple | None:
+    """The newest health history row's id and time: it changes whenever a recompute writes the history."""
     newest = Session.execute(select(HealthScore.id, HealthScore.computed_at)
                              .order_by(HealthScore.id.desc()).limit(1)).first()
-    key = (today, tuple(newest) if newest else None)
+    return tuple(newest) if newest else None
+
+
+def red_risk(today: date) -> tuple[Chain, dict[int, float]]:
+    """Each account's probability of being red in 90 days, from its latest band."""
+    key = (today, history_version())
     with _last_risk_lock:
         if key in _last_risk:
             return _last_risk[key]

@@ -1,9 +1,9 @@
 """The CSM portfolio: health distribution, tails, warnings, renewals, vendor metrics, accounts; health settings."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -17,7 +17,7 @@ from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
 from portal.access import admin_required, staff_required, visible_accounts, visible_accounts_clause
-from portal.charts import chart_response, figure_json
+from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
@@ -103,17 +103,24 @@ def portfolio():
 def distribution_chart():
     """Health distribution of the accounts in view, now against 90 days ago."""
     from analytics.health_charts import distribution_chart as build, empty
+    from analytics.forecast import history_version
     from analytics.health_recompute import score_on
 
     today = utcnow().date()
     accounts, _ = _accounts_in_view()
     ids = [a.id for a in accounts if a.status == "active"]
-    now = score_on(ids, today) if ids else {}
-    before = score_on(ids, today - timedelta(days=90)) if ids else {}
-    if not now:
-        return empty("No health scores yet: run `health recompute` or wait for the nightly run.")
-    return chart_response(figure_json(build(histogram([r.score for r in now.values()]),
-                                            histogram([r.score for r in before.values()]))))
+
+    def draw() -> str:
+        now = score_on(ids, today) if ids else {}
+        before = score_on(ids, today - timedelta(days=90)) if ids else {}
+        if not now:
+            return json.dumps(empty("No health scores yet: run `health recompute` or wait for the nightly run."))
+        return figure_json(build(histogram([r.score for r in now.values()]),
+                                 histogram([r.score for r in before.values()])))
+
+    # Scores change only when a recompute writes history; the accounts in view are part of the key.
+    key = ("health-distribution", hashlib.sha256(repr(ids).encode()).hexdigest(), today, history_version())
+    return chart_response(cached_chart(key, draw))
 
 
 def _warning_or_404(warning_id: int) -> HealthWarning:
