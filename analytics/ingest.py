@@ -44,7 +44,7 @@ class IngestResult:
     duplicates: int
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     index: int
     client_id: str
