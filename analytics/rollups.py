@@ -4,9 +4,9 @@ The rows go into a per-connection staging table (COPY on PostgreSQL). On Postgre
 statement does the rest (see _PG_STORE): the new events are inserted with ON CONFLICT DO
 NOTHING RETURNING and the rollups are upserted from what was returned. On SQLite one
 INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING moves the new ones into usage_event
-and the rows it returned into usage_fresh; the rollups are upserted from usage_fresh, and the touched account-days and
-feature-days are recomputed from the per-user rows, so a distinct-user count is never added
-up twice.
+and the rows it returned into usage_fresh; the rollups are upserted from usage_fresh, and
+the touched account-days and feature-days are recomputed from the per-user rows, so a
+distinct-user count is never added up twice.
 """
 from __future__ import annotations
 
@@ -48,11 +48,12 @@ _SQLITE_SCRATCH = (
 
 # PostgreSQL: the batch is copied into usage_staging (COPY costs less than binding 10,000-element arrays),
 # then one statement does the rest. The events newly stored flow through RETURNING into the per-user
-# upserts, and those tell, by their returned totals, which user-days and user-feature-days are new: a row whose total equals this batch's count
-# did not exist before (every stored row counts at least one event). The account-day and feature-day
-# rollups then get added deltas, distinct users included, without reading the per-user rows again.
-# Concurrent batches stay exact: each upsert waits for the other's row and adds to its committed total;
-# every upsert takes its rows in key order, so two batches lock them in the same order, not in a deadlock.
+# upserts, and those tell, by their returned totals, which user-days and user-feature-days are new: a
+# row whose total equals this batch's count did not exist before (every stored row counts at least one
+# event). The account-day and feature-day rollups then get added deltas, distinct users included,
+# without reading the per-user rows again. Concurrent batches stay exact: each upsert waits for the
+# other's row and adds to its committed total; every upsert takes its rows in key order, so two
+# batches lock them in the same order, not in a deadlock.
 _PG_STORE = """
 WITH ins AS (
     INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
