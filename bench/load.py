@@ -1,8 +1,8 @@
 """Load: gunicorn with 2 workers on PostgreSQL, 1,000 demo accounts, driven by locust on loopback.
 
 Usage (PostgreSQL must answer; needs `pip install -r bench/requirements.txt` in .venv):
-    .venv/bin/python bench/load.py [--accounts 1000] [--days 30] [--users 50] [--spawn-rate 10]
-                                   [--time 60s] [--keep] [--quiet-below 1.5 --quiet-wait 1200]
+    .venv/bin/python bench/load.py [--accounts 1000] [--days 30] [--users 50] [--spawn-rate 2]
+                                   [--time 120s] [--keep] [--quiet-below 1.5 --quiet-wait 1200]
 
 Steps: (a) create the database (dropped and re-created unless --keep finds it seeded), `db upgrade`,
 `demo seed` (timed); (b) `health recompute`; open NPS invitations through `surveys send`;
@@ -241,8 +241,8 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=1000)
     parser.add_argument("--days", type=int, default=30, help="days of demo history (seeding time grows with it)")
     parser.add_argument("--users", type=int, default=50)
-    parser.add_argument("--spawn-rate", type=int, default=10)
-    parser.add_argument("--time", default="60s", help="locust run time, e.g. 60s or 3m")
+    parser.add_argument("--spawn-rate", type=int, default=2, help="users started a second; a faster ramp measures its own backlog")
+    parser.add_argument("--time", default="120s", help="locust run time, ramp included (figures start after it), e.g. 120s or 3m")
     parser.add_argument("--keep", action="store_true", help="reuse the seeded database when there is one")
     parser.add_argument("--quiet-below", type=float, default=0.0,
                         help="before the run, wait until the 1-minute load average is under this")
