@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
@@ -30,7 +30,6 @@ class AccountRow:
     risk_red_90d: Optional[float]
     nps: Optional[float]
     open_warnings: int = 0
-    components: list = field(default_factory=list)
 
 
 @dataclass
@@ -65,8 +64,9 @@ def ltv(arpa_monthly: Optional[float], gross_margin: float, churn_monthly: Optio
     return arpa_monthly * gross_margin / churn_monthly
 
 
-def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = DEFAULT_GROSS_MARGIN) -> VendorMetrics:
-    """The vendor metrics over these accounts (active and churned)."""
+def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = DEFAULT_GROSS_MARGIN,
+                   nps: dict[int, tuple[float, int]] | None = None) -> VendorMetrics:
+    """The vendor metrics over these accounts (active and churned); `nps` as nps_by_account() gives it, if known."""
     year_ago = today - timedelta(days=365)
     active = [a for a in accounts if a.status == "active"]
     arr = float(sum((Decimal(a.arr) for a in active), Decimal(0)))
@@ -75,12 +75,12 @@ def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = D
     churn = monthly_logo_churn(len(churned), len(at_start))
     # NRR: today's ARR of the accounts that were customers a year ago (churned count 0) over their ARR then.
     ids = [a.id for a in at_start]
-    then = {a: float(row.arr) for a, row in score_on(ids, year_ago).items() if row.as_of > year_ago - timedelta(days=31)} if ids else {}
+    then = {a: float(row.arr) for a, row in score_on(ids, year_ago, summary=True).items() if row.as_of > year_ago - timedelta(days=31)} if ids else {}
     by_id = {a.id: a for a in at_start}
     base = sum(then.values())
     now = sum(float(by_id[a].arr) if by_id[a].status == "active" else 0.0 for a in then)
     nrr = now / base if base > 0 else None
-    nps_rows = _nps_by_account(today, [a.id for a in accounts]) if accounts else {}
+    nps_rows = nps if nps is not None else (_nps_by_account(today, [a.id for a in accounts]) if accounts else {})
     responses = sum(n for _, n in nps_rows.values())
     nps = sum(score * n for score, n in nps_rows.values()) / responses if responses else None
     arpa = arr / 12 / len(active) if active else None
@@ -88,10 +88,17 @@ def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = D
                          gross_margin, arpa, ltv(arpa, gross_margin, churn))
 
 
-def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | None = None) -> list[AccountRow]:
+def nps_by_account(today: date, account_ids: list[int]) -> dict[int, tuple[float, int]]:
+    """{account: (NPS over the last 365 days, answers counted)} of these accounts."""
+    return _nps_by_account(today, account_ids) if account_ids else {}
+
+
+def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | None = None,
+                 nps: dict[int, tuple[float, int]] | None = None) -> list[AccountRow]:
     """Every account with its latest health, the score 90 days ago, tier, risk, NPS and open warnings.
 
-    `risk` is red_risk(today)'s per-account probabilities when the caller has them already (it reads all history).
+    `risk` is red_risk(today)'s per-account probabilities and `nps` nps_by_account(today, ...) when the
+    caller has them already.
     """
     from analytics.forecast import red_risk
     from analytics.tiers import tier_by_account
@@ -99,12 +106,13 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
     ids = [a.id for a in accounts]
     if not ids:
         return []
-    now = score_on(ids, today)
-    before = score_on(ids, today - timedelta(days=90))
+    now = score_on(ids, today, summary=True)
+    before = score_on(ids, today - timedelta(days=90), summary=True)
     tiers = tier_by_account()
     if risk is None:
         _, risk = red_risk(today)
-    nps = _nps_by_account(today, ids)
+    if nps is None:
+        nps = _nps_by_account(today, ids)
     csm_names = dict(Session.execute(select(User.id, User.name).where(User.role.in_(("csm", "admin")))).all())
     open_counts: dict[int, int] = {}
     for account_id in Session.scalars(select(HealthWarning.account_id).where(
@@ -119,7 +127,6 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
             score_90d_ago=before[a.id].score if a.id in before else None,
             tier=tiers.get(a.id), risk_red_90d=risk.get(a.id), nps=nps[a.id][0] if a.id in nps else None,
             open_warnings=open_counts.get(a.id, 0),
-            components=json.loads(current.components_json) if current else [],
         ))
     return rows
 

@@ -117,7 +117,7 @@ def _detractors(as_of: date) -> list[tuple]:
 def _previous_bands(as_of: date, account_ids: list[int]) -> dict[int, str]:
     from analytics.health_recompute import score_on
 
-    return {a: row.band for a, row in score_on(account_ids, as_of - timedelta(days=1)).items()}
+    return {a: row.band for a, row in score_on(account_ids, as_of - timedelta(days=1), summary=True).items()}
 
 
 def raise_warnings(as_of: date, facts: dict, results: dict) -> list[HealthWarning]:

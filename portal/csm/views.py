@@ -11,7 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from analytics.health_recompute import health_bands, health_weights
-from analytics.portfolio import DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, sort_rows, vendor_metrics
+from analytics.portfolio import (
+    DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, nps_by_account, sort_rows, vendor_metrics,
+)
 from analytics.warnings import KIND_TITLES, figures_of
 from models.accounts import Account, User
 from models.db import Session, utcnow
@@ -63,12 +65,13 @@ def portfolio():
     accounts, csm_id = _accounts_in_view()
     from portal.settings import get_setting
 
-    metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)))
+    nps = nps_by_account(today, [a.id for a in accounts])  # read once for the metrics and the table
+    metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)), nps)
     active = [a for a in accounts if a.status == "active"]
     from analytics.forecast import red_risk
 
     chain, risk = red_risk(today)  # reads every account's health history: once per page
-    rows = account_rows(active, today, risk)
+    rows = account_rows(active, today, risk, nps)
     scored = [r for r in rows if r.score is not None]
     # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
     at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.3
@@ -111,8 +114,8 @@ def distribution_chart():
     ids = [a.id for a in accounts if a.status == "active"]
 
     def draw() -> str:
-        now = score_on(ids, today) if ids else {}
-        before = score_on(ids, today - timedelta(days=90)) if ids else {}
+        now = score_on(ids, today, summary=True) if ids else {}
+        before = score_on(ids, today - timedelta(days=90), summary=True) if ids else {}
         if not now:
             return json.dumps(empty("No health scores yet: run `health recompute` or wait for the nightly run."))
         return figure_json(build(histogram([r.score for r in now.values()]),
