@@ -51,6 +51,9 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for a SQLAlchemy URL with the portal's connection settings."""
     if url.startswith("sqlite"):
@@ -60,7 +63,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # A database host that hangs instead of refusing must not hold a worker until gunicorn kills it: after
+    # this many seconds the request answers 503 (portal/errors.py) and the client retries.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS})
 
 
 def init_engine(url: str) -> Engine:

@@ -95,3 +95,24 @@ def test_a_broken_schema_is_still_a_500_not_a_retry(make_app, tmp_path):
     assert response.status_code == 500
     assert "Retry-After" not in response.headers
     assert DB_UNAVAILABLE not in response.get_data(as_text=True)
+
+
+def test_a_database_host_that_hangs_answers_503_after_the_connect_timeout(make_app, monkeypatch):
+    """A server that accepts the connection but never answers: 503 after the timeout, not a worker stuck for good."""
+    import socket
+    import time
+
+    import models.db
+
+    monkeypatch.setattr(models.db, "CONNECT_TIMEOUT_SECONDS", 1)
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)  # connections complete in the kernel's backlog; nothing ever reads or answers them
+    try:
+        app = make_app(f"postgresql+psycopg://postgres@127.0.0.1:{silent.getsockname()[1]}/portal")
+        started = time.monotonic()
+        response = app.test_client().get("/healthz")
+        assert response.status_code == 503 and response.get_json()["db"] == "error"
+        assert time.monotonic() - started < 8  # pool_pre_ping and the first connect each wait at most 1 s
+    finally:
+        silent.close()
