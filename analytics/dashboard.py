@@ -7,11 +7,10 @@ chart, period and the account's last data change, so a warm chart costs a lookup
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from datetime import date, timedelta
 
 from analytics import charts, datasets
+from analytics.lru import LruCache
 from models.accounts import Account
 from models.db import utcnow
 from portal.charts import figure_json
@@ -20,9 +19,7 @@ from portal.dashboard.cards import Period, cards_for
 CHART_NAMES = ("active_users", "activity", "feature_adoption")
 HEADLINE_WINDOW_DAYS = 28
 PRESETS = (30, 90, 365)
-_CACHE_SIZE = 512
-_cache: OrderedDict = OrderedDict()
-_cache_lock = threading.Lock()
+_cache = LruCache(512)
 
 
 def default_period(days: int = 30, today: date | None = None) -> Period:
@@ -79,17 +76,8 @@ def headline_cards(account: Account, end: date) -> list[dict]:
 
 
 def _cached(key: tuple, build):
-    """The value cached under key, else build() stored under it (a small in-process LRU)."""
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = build()
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
-    return value
+    """The value cached under key, else build() stored under it."""
+    return _cache.get_or_build(key, build)
 
 
 def _usage_figures(account: Account, period: Period) -> dict:
@@ -160,5 +148,4 @@ def chart_payload(account: Account, chart_name: str, period: Period) -> str:
 
 def clear_chart_cache() -> None:
     """Forget every cached chart and figure (benchmarks measure cold times with it)."""
-    with _cache_lock:
-        _cache.clear()
+    _cache.clear()

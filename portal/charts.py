@@ -7,9 +7,7 @@ needed and the Content-Security-Policy stays strict.
 from __future__ import annotations
 
 import json
-import threading
 import uuid
-from collections import OrderedDict
 from typing import Callable
 
 import bokeh
@@ -17,15 +15,15 @@ from bokeh.embed import json_item
 from bokeh.util.paths import bokehjs_path
 from flask import Blueprint, Response, send_from_directory
 
+from analytics.lru import LruCache
+
 bp = Blueprint("bokehjs", __name__)
 
 BOKEH_VERSION = bokeh.__version__
 BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js", "bokeh-api.min.js")
 
 # Building a Bokeh chart costs 50-100 ms; its JSON is kept per process under a key naming every input.
-_chart_cache: OrderedDict[tuple, str] = OrderedDict()
-_chart_cache_lock = threading.Lock()
-CHART_CACHE_SIZE = 2048
+_chart_cache = LruCache(2048)
 
 
 @bp.get(f"/static/bokeh/{BOKEH_VERSION}/<name>")
@@ -62,13 +60,4 @@ def cached_chart(key: tuple, build: Callable[[], str]) -> str:
 
     # Each app (and so each database it serves) has its own part of the cache.
     key = (current_app.extensions.setdefault("chart_cache_namespace", uuid.uuid4().hex), *key)
-    with _chart_cache_lock:
-        if key in _chart_cache:
-            _chart_cache.move_to_end(key)
-            return _chart_cache[key]
-    payload = build()
-    with _chart_cache_lock:
-        _chart_cache[key] = payload
-        while len(_chart_cache) > CHART_CACHE_SIZE:
-            _chart_cache.popitem(last=False)
-    return payload
+    return _chart_cache.get_or_build(key, build)

@@ -1,9 +1,9 @@
 """Pages of the success plan: the same metrics, figures and charts for customers, their CSM and admins."""
 from __future__ import annotations
 
-from collections import OrderedDict
+import json
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from analytics.plan import MEASURES, format_day, format_value
@@ -15,14 +15,10 @@ from models.accounts import Account
 from models.db import Session
 from models.plans import PlanMetric
 from portal.access import account_or_404
-from portal.charts import chart_response, figure_json
+from portal.charts import cached_chart, chart_response, figure_json
 from portal.dashboard.plan_forms import CommentForm, DeleteMetricForm, MetricEditForm, MetricForm, ReadingForm, parse_number
 
 bp = Blueprint("plan", __name__, url_prefix="/accounts")
-
-# Chart JSON is costly to build; keyed by metric, day and the account's last data change.
-_CHART_CACHE: OrderedDict[tuple, str] = OrderedDict()
-_CHART_CACHE_SIZE = 512
 
 
 def _metric_or_404(account: Account, metric_id: int) -> PlanMetric:
@@ -209,18 +205,15 @@ def metric_chart_json(ext: str, metric_id: int):
     account = account_or_404(ext)
     metric = _metric_or_404(account, metric_id)
     as_of = today()
-    key = (metric.id, as_of, account.data_changed_at)
-    payload = _CHART_CACHE.get(key)
-    if payload is None:
+    key = ("plan-metric", metric.id, as_of, account.data_changed_at)
+
+    def build() -> str:
         chart = metric_chart(
             name=metric.name, unit=metric.unit, points=chart_points(metric, as_of),
             baseline=metric.baseline_value, baseline_date=metric.baseline_date,
             target=metric.target_value, target_date=metric.target_date,
         )
-        if chart is None:
-            return jsonify({"empty": True, "message": EMPTY_MESSAGE})
-        payload = figure_json(chart)
-        _CHART_CACHE[key] = payload
-        while len(_CHART_CACHE) > _CHART_CACHE_SIZE:
-            _CHART_CACHE.popitem(last=False)
+        return json.dumps({"empty": True, "message": EMPTY_MESSAGE}) if chart is None else figure_json(chart)
+
+    payload = cached_chart(key, build)
     return chart_response(payload)
