@@ -248,3 +248,21 @@ def api(client, api_token):
             return client.post(path, json=json, headers=self.headers, **kw)
 
     return Api
+
+
+@pytest.fixture
+def limited_app(app_config, database_url):
+    """make(**config) -> an app with rate limits on, as in production (pytest-flask builds `app` too early to change)."""
+    from models.db import dispose_engine
+    from portal import create_app
+
+    made = []
+
+    def make(**config):
+        application = create_app({"DATABASE_URL": database_url, **app_config, "RATELIMIT_ENABLED": True, **config})
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        dispose_engine(application.extensions["db_engine"])

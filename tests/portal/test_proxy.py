@@ -5,28 +5,12 @@ import uuid
 
 import pytest
 
-from models.db import dispose_engine
-from portal import create_app
 from portal.config import ConfigError, load_config
 from tests.conftest import PASSWORD
 
 PROXY = {"REMOTE_ADDR": "127.0.0.1"}  # every request reaches gunicorn from the proxy on loopback
 PER_ADDRESS_LIMIT = 20
 
-
-@pytest.fixture
-def limited_app(app_config, database_url):
-    """make(**config) -> an app with rate limits on, as in production."""
-    made = []
-
-    def make(**config):
-        application = create_app({"DATABASE_URL": database_url, **app_config, "RATELIMIT_ENABLED": True, **config})
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        dispose_engine(application.extensions["db_engine"])
 
 
 def _failed_sign_ins(client, times: int, forwarded_for: str | None) -> list[int]:

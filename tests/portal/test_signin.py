@@ -155,23 +155,6 @@ def test_activity_within_the_idle_limit_keeps_the_session(client, world):
     assert client.get("/accounts/ALPHA/").status_code == 200
 
 
-@pytest.fixture
-def limited_app(app_config, database_url):
-    """make(**config) -> an app with rate limits on, as in production (pytest-flask builds `app` too early to change)."""
-    from models.db import dispose_engine
-    from portal import create_app
-
-    made = []
-
-    def make(**config):
-        application = create_app({"DATABASE_URL": database_url, **app_config, "RATELIMIT_ENABLED": True, **config})
-        made.append(application)
-        return application
-
-    yield make
-    for application in made:
-        dispose_engine(application.extensions["db_engine"])
-
 
 def _hammer(client, email, times, ip):
     return [_login(client, email, "wrong password here", environ_base={"REMOTE_ADDR": ip}).status_code
