@@ -86,7 +86,7 @@ def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> 
     admin = User(email="admin@demo.example", name="Alex Admin", role="admin", password_hash=password_hash)
     csms = [
         User(email=f"{first.lower()}@demo.example", name=f"{first} {last}", role="csm", password_hash=password_hash)
-        for first, last in (("casey", "Morgan"), ("jordan", "Lee"), ("riley", "Patel"))
+        for first, last in (("Casey", "Morgan"), ("Jordan", "Lee"), ("Riley", "Patel"))
     ]
     Session.add_all([admin, *csms])
     accounts: list[Account] = []

@@ -259,7 +259,7 @@ def campaigns():
             if enqueue("surveys.send"):  # with a job worker the invitations go out now, not at the next cron run
                 flash("Campaign saved; its invitations are being sent now.", "success")
             else:
-                flash("Campaign saved; `surveys send` queues its invitations when it is due.", "success")
+                flash("Campaign saved; its invitations go out with the next scheduled survey send.", "success")
             return redirect(url_for("surveys.campaigns"))
     query = select(SurveyCampaign).order_by(SurveyCampaign.id.desc())
     if current_user.role != "admin":
@@ -299,7 +299,7 @@ def campaign_schedule(campaign_id: int):
         elif enqueue("surveys.send"):
             flash(f"“{campaign.name}” is due again; its invitations are being sent now.", "success")
         else:
-            flash(f"“{campaign.name}” is due again; the next `surveys send` queues its invitations.", "success")
+            flash(f"“{campaign.name}” is due again; its invitations go out with the next scheduled survey send.", "success")
     return redirect(url_for("surveys.campaigns"))
 
 

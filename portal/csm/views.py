@@ -117,7 +117,7 @@ def distribution_chart():
         now = score_on(ids, today, summary=True) if ids else {}
         before = score_on(ids, today - timedelta(days=90), summary=True) if ids else {}
         if not now:
-            return json.dumps(empty("No health scores yet: run `health recompute` or wait for the nightly run."))
+            return json.dumps(empty("No health scores yet: they appear after the nightly health recompute."))
         return figure_json(build(histogram([r.score for r in now.values()]),
                                  histogram([r.score for r in before.values()])))
 
