@@ -87,7 +87,10 @@ def _security_headers(response):
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["PORTAL_ENV"] == "production":
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if getattr(g, "no_store", False) or (current_user and current_user.is_authenticated):
+    # A signed-in user's pages, the API's answers (a token's account data) and the link pages (a review, a
+    # survey) hold customer data: no browser or proxy keeps a copy.
+    link_page = request.path.startswith(("/api/", "/share/", "/s/")) and not request.path.endswith("/openapi.json")
+    if getattr(g, "no_store", False) or link_page or (current_user and current_user.is_authenticated):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -131,9 +131,22 @@ def _crawl(fetch, urls: list[str]) -> tuple[list[str], int]:
         body = response.get_data(as_text=True)
         assert response.status_code < 500, f"{url} answered {response.status_code}"
         found += [f"{url}: {where}" for where in _leaks(body)]
+        found += [f"{url}: header {problem}" for problem in _header_problems(response)]
         if response.mimetype == "text/html":
             queue += [u.replace("&amp;", "&") for u in CHART_URL.findall(body)]
     return found, len(seen)
+
+
+def _header_problems(response) -> list[str]:
+    """What a signed-in answer lacks of the portal's hardening headers (checked on every page of the crawl)."""
+    csp = response.headers.get("Content-Security-Policy", "")
+    wanted = ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]
+    problems = [f"CSP lacks {directive}" for directive in wanted if directive not in csp]
+    if response.headers.get("X-Content-Type-Options") != "nosniff":
+        problems.append("no nosniff")
+    if response.mimetype in ("text/html", "application/json") and response.headers.get("Cache-Control") != "no-store":
+        problems.append(f"Cache-Control is {response.headers.get('Cache-Control')!r}, not no-store")
+    return problems
 
 
 def _api_urls() -> list[str]:
@@ -160,7 +173,11 @@ def test_beta_markers_are_planted_where_beta_can_see_them(app, world, api):
 
 
 def test_no_page_chart_or_api_answer_shows_beta_data_to_alpha(app, world, api):
-    """ALPHA's customer and CSM request every GET route (ALPHA and BETA), its charts and the API: no marker."""
+    """ALPHA's customer and CSM request every GET route (ALPHA and BETA), its charts and the API: no marker.
+
+    Every answer of the crawl also carries the hardening headers: CSP with object-src and base-uri 'none'
+    and frame-ancestors, nosniff, and Cache-Control: no-store on pages and JSON of a signed-in user.
+    """
     urls = _get_urls(app, _seed_beta(app, world, api))
     leaks, read = [], 0
     for role in ("customer_a", "csm_a"):

@@ -114,3 +114,12 @@ def test_a_form_with_a_nul_character_is_refused_and_stores_nothing(client, world
         "baseline": "1", "target": "2", "target_date": "2099-01-01"})
     assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
     assert Session.scalar(select(func.count()).select_from(PlanMetric)) == 0
+
+
+def test_api_answers_and_link_pages_are_not_cached(client, world, api):
+    """Account data fetched with a token, a review link or a survey link is never kept by a browser or proxy."""
+    answer = api(world["customer_a"]).get("/api/v1/accounts/ALPHA/health")
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert client.get("/share/made-up-token").headers["Cache-Control"] == "no-store"
+    assert client.get("/s/made-up-token").headers["Cache-Control"] == "no-store"
+    assert client.get("/api/v1/openapi.json").headers.get("Cache-Control") != "no-store"  # public, cacheable
