@@ -138,12 +138,16 @@ def _build(account: Account, name: str, period: Period) -> str:
     return figure_json(charts.activity_figure(days, label))
 
 
-def chart_payload(account: Account, chart_name: str, period: Period) -> str:
-    """The chart's JSON (or its empty state), cached until the account's data or the period changes."""
+def chart_payload(account: Account, chart_name: str, period: Period, cache=None) -> str:
+    """The chart's JSON (or its empty state), cached until the account's data or the period changes.
+
+    `cache(key, build)` is where it is kept: this process's LRU by default; the web tier passes one that
+    also shares charts between workers.
+    """
     if chart_name not in CHART_NAMES:
         raise KeyError(chart_name)
-    key = _key(account, chart_name, period, chart_name == "feature_adoption")
-    return _cached(key, lambda: _build(account, chart_name, period))
+    key = ("dashboard",) + _key(account, chart_name, period, chart_name == "feature_adoption")
+    return (cache or _cached)(key, lambda: _build(account, chart_name, period))
 
 
 def clear_chart_cache() -> None:

@@ -6,6 +6,7 @@ needed and the Content-Security-Policy stays strict.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from typing import Callable
@@ -24,6 +25,8 @@ BOKEH_FILES = ("bokeh.min.js", "bokeh-widgets.min.js", "bokeh-tables.min.js", "b
 
 # Building a Bokeh chart costs 50-100 ms; its JSON is kept per process under a key naming every input.
 _chart_cache = LruCache(2048)
+SHARED_CHART_PREFIX = "portal:chart:"
+SHARED_CHART_SECONDS = 24 * 3600  # keys name the data they drew, so an entry is never stale, only unused
 
 
 @bp.get(f"/static/bokeh/{BOKEH_VERSION}/<name>")
@@ -55,9 +58,42 @@ def chart_response(payload: str) -> Response:
 
 
 def cached_chart(key: tuple, build: Callable[[], str]) -> str:
-    """The chart JSON cached under key, else build() kept under it; key must change whenever the data does."""
+    """The chart JSON cached under key, else build() kept under it; key must change whenever the data does.
+
+    Kept in this process; with REDIS_URL also in Redis for a day, so one worker's build serves every worker.
+    """
     from flask import current_app
 
-    # Each app (and so each database it serves) has its own part of the cache.
-    key = (current_app.extensions.setdefault("chart_cache_namespace", uuid.uuid4().hex), *key)
-    return _chart_cache.get_or_build(key, build)
+    # Each app (and so each database it serves) has its own part of the process cache.
+    local_key = (current_app.extensions.setdefault("chart_cache_namespace", uuid.uuid4().hex), *key)
+    return _chart_cache.get_or_build(local_key, lambda: _shared_chart(key, build))
+
+
+def _shared_chart(key: tuple, build: Callable[[], str]) -> str:
+    """The chart from Redis when another worker built it, else build() and share it; Redis trouble only costs a build."""
+    from flask import current_app
+
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return build()
+    import redis
+
+    from portal.jobs import redis_connection
+
+    # The database URL keeps two portals sharing one Redis apart; repr() of the key's dates, numbers and
+    # strings reads the same in every process.
+    digest = hashlib.sha256(repr((current_app.config["DATABASE_URL"], key)).encode()).hexdigest()
+    shared_key = f"{SHARED_CHART_PREFIX}{digest}"
+    try:
+        connection = redis_connection(url)
+        hit = connection.get(shared_key)
+        if hit is not None:
+            return hit.decode()
+    except (redis.RedisError, ValueError):
+        return build()
+    payload = build()
+    try:
+        connection.set(shared_key, payload, ex=SHARED_CHART_SECONDS)
+    except redis.RedisError:
+        pass
+    return payload

@@ -16,7 +16,7 @@ from analytics.engagement import record_engagement
 from models.db import Session, utcnow
 from models.usage import EngagementEvent
 from portal.access import account_or_404
-from portal.charts import chart_response
+from portal.charts import cached_chart, chart_response
 from portal.dashboard.cards import Period
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
@@ -129,4 +129,4 @@ def chart(ext: str, name: str):
     account = account_or_404(ext)
     if name not in CHART_NAMES:
         abort(404, "No such chart.")
-    return chart_response(chart_payload(account, name, _period_from_query()))
+    return chart_response(chart_payload(account, name, _period_from_query(), cache=cached_chart))
