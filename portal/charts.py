@@ -14,7 +14,7 @@ from typing import Callable
 import bokeh
 from bokeh.embed import json_item
 from bokeh.util.paths import bokehjs_path
-from flask import Blueprint, Response, send_from_directory
+from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
 from analytics.lru import LruCache
 
@@ -33,8 +33,6 @@ SHARED_CHART_SECONDS = 24 * 3600  # keys name the data they drew, so an entry is
 def bokeh_js(name: str):
     """BokehJS in the version that matches the installed bokeh, cached for a year."""
     if name not in BOKEH_FILES:
-        from flask import abort
-
         abort(404)
     response = send_from_directory(str(bokehjs_path() / "js"), name, max_age=31536000)
     return response
@@ -42,8 +40,6 @@ def bokeh_js(name: str):
 
 def bokeh_script_urls() -> list[str]:
     """URLs of the BokehJS files a page with charts loads."""
-    from flask import url_for
-
     return [url_for("bokehjs.bokeh_js", name=name) for name in ("bokeh.min.js",)]
 
 
@@ -62,8 +58,6 @@ def cached_chart(key: tuple, build: Callable[[], str]) -> str:
 
     Kept in this process; with REDIS_URL also in Redis for a day, so one worker's build serves every worker.
     """
-    from flask import current_app
-
     # Each app (and so each database it serves) has its own part of the process cache.
     local_key = (current_app.extensions.setdefault("chart_cache_namespace", uuid.uuid4().hex), *key)
     return _chart_cache.get_or_build(local_key, lambda: _shared_chart(key, build))
@@ -71,8 +65,6 @@ def cached_chart(key: tuple, build: Callable[[], str]) -> str:
 
 def _shared_chart(key: tuple, build: Callable[[], str]) -> str:
     """The chart from Redis when another worker built it, else build() and share it; Redis trouble only costs a build."""
-    from flask import current_app
-
     url = current_app.config.get("REDIS_URL")
     if not url:
         return build()
