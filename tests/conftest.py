@@ -266,3 +266,18 @@ def limited_app(app_config, database_url):
     yield make
     for application in made:
         dispose_engine(application.extensions["db_engine"])
+
+
+def redis_or_skip(url: str):
+    """A client of the Redis database at url, emptied; the test is skipped without Redis, failed under CI=true."""
+    import redis
+
+    connection = redis.Redis.from_url(url)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Redis must answer at 127.0.0.1:6379 under CI=true.")
+        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
+    connection.flushdb()
+    return connection

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import redis
 from rq import Queue
 
 from portal.jobs import QUEUE_NAME
+from tests.conftest import redis_or_skip
 
 REDIS_URL = "redis://127.0.0.1:6379/11"
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,14 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def redis_db():
     """The empty Redis db 11; skipped when Redis is missing, failed under CI=true."""
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Redis must answer at 127.0.0.1:6379 under CI=true.")
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    connection.flushdb()
+    connection = redis_or_skip(REDIS_URL)
     yield connection
     connection.flushdb()
     connection.close()

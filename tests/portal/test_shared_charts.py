@@ -1,11 +1,11 @@
 """With REDIS_URL, a chart one worker built is served to the others from Redis; without Redis, each builds its own."""
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
-import redis
+
+from tests.conftest import redis_or_skip
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -13,14 +13,7 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 @pytest.fixture
 def redis_db():
     """Redis db 13, emptied around the test; skipped without Redis, failed under CI=true."""
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Redis must answer at 127.0.0.1:6379 under CI=true.")
-        pytest.skip("Redis is not reachable at 127.0.0.1:6379")
-    connection.flushdb()
+    connection = redis_or_skip(REDIS_URL)
     yield connection
     connection.flushdb()
 
