@@ -126,9 +126,9 @@ class CohortData:
 def cohort_data(scope=None, tier: str | None = None, csm_id: int | None = None, today: date | None = None,
                 by: str = "month") -> CohortData:
     """Cohort figures for the accounts in scope (a condition on Account), optionally one tier and one CSM."""
-    from analytics.tiers import assign_tiers
+    from core.tiers import assign_tiers
     from models.db import utcnow
-    from portal.settings import get_setting
+    from core.settings import get_setting
 
     today = today or utcnow().date()
     query = select(Account.id, Account.customer_since, Account.arr, Account.churned_on, Account.status,

@@ -10,7 +10,7 @@ import json
 from datetime import date, timedelta
 
 from analytics import charts, datasets
-from analytics.lru import LruCache
+from core.lru import LruCache
 from models.accounts import Account
 from models.db import utcnow
 from portal.charts import figure_json

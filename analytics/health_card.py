@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from analytics.health_recompute import health_now, score_on
-from analytics.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
+from analytics.health.recompute import health_now, score_on
+from analytics.health.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
 from models.accounts import Account
 from models.db import utcnow
 from portal.dashboard.cards import Card, Period, card_provider

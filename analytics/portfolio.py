@@ -9,7 +9,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from analytics.health_recompute import _nps_by_account, score_on
+from analytics.health.recompute import _nps_by_account, score_on
 from models.accounts import Account, User
 from models.db import Session
 from models.health import HealthWarning
@@ -101,7 +101,7 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
     caller has them already.
     """
     from analytics.forecast import red_risk
-    from analytics.tiers import tier_by_account
+    from core.tiers import tier_by_account
 
     ids = [a.id for a in accounts]
     if not ids:
@@ -156,7 +156,7 @@ def histogram(scores: list[float], width: int = 10) -> list[int]:
 
 def band_changes(weights: dict, bands: dict) -> dict:
     """How many accounts' latest score would change band with these weights and thresholds."""
-    from analytics.scoring import rescore
+    from analytics.health.scoring import rescore
     from models.db import utcnow
 
     ids = list(Session.scalars(select(Account.id).where(Account.status == "active")))

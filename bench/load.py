@@ -121,7 +121,7 @@ def open_survey_tokens(env: dict[str, str], needed: int) -> list[str]:
     from models.db import Session, utcnow
     from models.surveys import SurveyInvitation
     from portal import create_app
-    from surveys.campaigns import token_for
+    from surveys.nps.campaigns import token_for
 
     app = create_app({"DATABASE_URL": env["DATABASE_URL"], "SECRET_KEY": SECRET_KEY})
     with app.app_context():

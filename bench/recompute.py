@@ -136,7 +136,7 @@ def main() -> None:
     from portal import create_app
 
     app = create_app({"DATABASE_URL": url, "MAIL_SUPPRESS_SEND": True})
-    from analytics.health_recompute import recompute
+    from analytics.health.recompute import recompute
     from models.db import Session
 
     with app.app_context():

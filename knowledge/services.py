@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
 
-from analytics.engagement import record_engagement
+from core.engagement import record_engagement
 from knowledge.rendering import render_markdown, slugify
 from models.accounts import User
 from models.db import Session, utcnow

@@ -14,8 +14,8 @@ BLUEPRINTS = (
     "portal.charts:bp",
     "portal.admin.views:bp",
     "portal.dashboard.views:bp",
-    "portal.dashboard.plan_views:bp",
-    "analytics.key_features_views:bp",
+    "portal.plan.views:bp",
+    "portal.admin.key_features:bp",
     "portal.csm.views:bp",
     "portal.share.views:bp",
     "portal.api.meta:bp",
@@ -24,9 +24,9 @@ BLUEPRINTS = (
     "portal.api.surveys:bp",
     "portal.api.kb:bp",
     "portal.api.health:bp",
-    "surveys.views:bp",
-    "surveys.maturity_views:bp",
-    "knowledge.views:bp",
+    "portal.nps.views:bp",
+    "portal.maturity.views:bp",
+    "portal.kb.views:bp",
     "portal.playbooks.views:bp",
 )
 

@@ -16,7 +16,7 @@ from bokeh.embed import json_item
 from bokeh.util.paths import bokehjs_path
 from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
-from analytics.lru import LruCache
+from core.lru import LruCache
 
 bp = Blueprint("bokehjs", __name__)
 

@@ -21,13 +21,13 @@ STORIES = ("healthy", "healthy", "healthy", "declining", "recovering", "new")
 
 # Feature steps, as "module:function(ctx)", run in order after the accounts exist.
 DEMO_STEPS = (
-    "analytics.demo:seed_usage",
+    "analytics.usage.demo:seed_usage",
     "knowledge.demo:seed_knowledge",
-    "surveys.demo:seed_surveys",
-    "surveys.maturity_demo:seed_maturity",
-    "analytics.plan_demo:seed_plans",
-    "analytics.health_demo:seed_health",
-    "analytics.playbook_demo:seed_playbooks",
+    "surveys.nps.demo:seed_surveys",
+    "surveys.maturity.demo:seed_maturity",
+    "analytics.plan.demo:seed_plans",
+    "analytics.health.demo:seed_health",
+    "analytics.playbooks.demo:seed_playbooks",
 )
 
 COMPANY_WORDS = (

@@ -110,7 +110,7 @@ def _starting(name: str, kwargs: dict) -> None:
 
 def flush_mail_job() -> str:
     """Deliver the outbox, like `mail flush`."""
-    from portal.mail.outbox import flush_outbox
+    from core.outbox import flush_outbox
 
     with _job_context():
         _starting("mail.flush", {})
@@ -119,7 +119,7 @@ def flush_mail_job() -> str:
 
 def recompute_health_job() -> str:
     """Recompute every account's health for today, like `health recompute`; new warnings' mail is flushed next."""
-    from analytics.health_cli import recompute_and_commit
+    from portal.cli.health import recompute_and_commit
 
     with _job_context():
         _starting("health.recompute", {})
@@ -131,7 +131,7 @@ def recompute_health_job() -> str:
 
 def send_surveys_job(account: str | None = None) -> str:
     """Queue due NPS invitations and deliver them, like `surveys send [--account EXT]`."""
-    from surveys.cli import AccountRefused, send_surveys, surveyed_account
+    from portal.cli.surveys import AccountRefused, send_surveys, surveyed_account
 
     kwargs = {"account": account} if account is not None else {}
     with _job_context():

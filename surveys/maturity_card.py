@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from portal.dashboard.cards import Card, Period, card_provider
 from models.accounts import Account
-from surveys import maturity_queries as queries
+from surveys.maturity import queries
 
 
 @card_provider(40)

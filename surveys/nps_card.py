@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from models.accounts import Account
 from portal.dashboard.cards import Card, Period, card_provider
-from surveys import queries
-from surveys.campaigns import token_for
+from surveys.nps import queries
+from surveys.nps.campaigns import token_for
 
 WINDOW_DAYS = 365
 

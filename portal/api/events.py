@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, jsonify
 
-from analytics.ingest import MAX_BATCH, BatchInvalid, ingest_events
+from analytics.usage.ingest import MAX_BATCH, BatchInvalid, ingest_events
 from models.db import Session
 from portal import jobs
 from portal.api.core import api_blueprint, invalid, json_body, require_role

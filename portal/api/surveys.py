@@ -9,8 +9,8 @@ from sqlalchemy import select
 from models.accounts import Account
 from models.db import Session
 from portal.api.core import api_account_or_404, api_blueprint, date_range, invalid, json_body, require_role
-from surveys.queries import nps_for
-from surveys.services import MAX_COMMENT, ImportItem, import_responses
+from surveys.nps.queries import nps_for
+from surveys.nps.services import MAX_COMMENT, ImportItem, import_responses
 
 bp = api_blueprint("api_surveys", __name__)
 

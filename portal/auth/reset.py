@@ -53,7 +53,7 @@ def reset_url(user: User) -> str:
 
 def queue_reset_mail(user: User) -> None:
     """Put the reset mail in the outbox (sent after the commit by `mail flush`)."""
-    from portal.mail.outbox import queue_mail
+    from core.outbox import queue_mail
 
     queue_mail(
         user.email,

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DecimalField, SubmitField
 from wtforms.validators import InputRequired, NumberRange
 
-from analytics.scoring import COMPONENT_LABELS
+from analytics.health.scoring import COMPONENT_LABELS
 
 
 class WarningActionForm(FlaskForm):

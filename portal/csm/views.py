@@ -10,11 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from analytics.health_recompute import health_bands, health_weights
+from analytics.health.recompute import health_bands, health_weights
 from analytics.portfolio import (
     DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, nps_by_account, sort_rows, vendor_metrics,
 )
-from analytics.warnings import KIND_TITLES, figures_of
+from analytics.health.warnings import KIND_TITLES, figures_of
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -63,7 +63,7 @@ def portfolio():
     """The accounts this CSM looks after (all, for an admin), and what needs attention."""
     today = utcnow().date()
     accounts, csm_id = _accounts_in_view()
-    from portal.settings import get_setting
+    from core.settings import get_setting
 
     nps = nps_by_account(today, [a.id for a in accounts])  # read once for the metrics and the table
     metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)), nps)
@@ -105,9 +105,9 @@ def portfolio():
 @staff_required
 def distribution_chart():
     """Health distribution of the accounts in view, now against 90 days ago."""
-    from analytics.health_charts import distribution_chart as build, empty
+    from analytics.health.charts import distribution_chart as build, empty
     from analytics.forecast import history_version
-    from analytics.health_recompute import score_on
+    from analytics.health.recompute import score_on
 
     today = utcnow().date()
     accounts, _ = _accounts_in_view()
@@ -172,10 +172,10 @@ def resolve(warning_id: int):
 @admin_required
 def health_settings():
     """Weights and band thresholds of the health score, with a preview of band changes."""
-    from analytics.scoring import validate_bands, validate_weights
-    from portal.settings import set_setting
+    from analytics.health.scoring import validate_bands, validate_weights
+    from core.settings import set_setting
 
-    from portal.settings import get_setting
+    from core.settings import get_setting
 
     weights, bands = health_weights(), health_bands()
     margin = float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN))

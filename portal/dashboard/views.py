@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from analytics.dashboard import CHART_NAMES, chart_payload, dashboard_context, default_period
-from analytics.engagement import record_engagement
+from core.engagement import record_engagement
 from models.db import Session, utcnow
 from models.usage import EngagementEvent
 from portal.access import account_or_404

@@ -10,7 +10,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from portal.mail.outbox import flush_outbox
+from core.outbox import flush_outbox
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")
 

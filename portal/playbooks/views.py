@@ -6,16 +6,17 @@ import json
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from analytics.playbooks import (
+from analytics.playbooks.engine import (
     HOLDOUT_SETTING, PLACEHOLDERS, PlaybookError, holdout_share, read_unsubscribe_token, run_playbooks, unsubscribe,
 )
-from analytics.segments import KINDS, RULE_EXAMPLES, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
+from analytics.playbooks.segments import KINDS, RULE_EXAMPLES, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
 from models.accounts import User
 from models.db import Session
 from portal.access import admin_required, staff_required
-from portal.playbooks import queries, services
+from portal.playbooks import queries
+from analytics.playbooks import services
 from portal.playbooks.forms import RULES_HELP, ButtonForm, DeleteForm, HoldoutForm, PlaybookForm, SegmentForm
-from portal.playbooks.results import HORIZONS, measure
+from analytics.playbooks.results import HORIZONS, measure
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
 PREVIEW_LIMIT = 50
@@ -40,7 +41,7 @@ def index():
 @admin_required
 def holdout():
     """Change the hold-out share of every playbook (admins)."""
-    from portal.settings import set_setting
+    from core.settings import set_setting
 
     form = HoldoutForm()
     if form.validate_on_submit():
@@ -324,7 +325,7 @@ def unsubscribe_page(token: str):
 
 def _cohort_filters() -> dict:
     """Tier, CSM and grouping from the query string (a GET filter, nothing is changed)."""
-    from analytics.tiers import TIERS
+    from core.tiers import TIERS
 
     tier = request.args.get("tier") or None
     by = request.args.get("by", "month")

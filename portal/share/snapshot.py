@@ -28,7 +28,7 @@ METRICS = (
 
 def _period_figures(account: Account, period: Period) -> dict:
     """The metrics of one period."""
-    from analytics.health_recompute import _midnight
+    from analytics.health.recompute import _midnight
     from models.surveys import SurveyResponse
 
     totals = Session.execute(

@@ -121,8 +121,8 @@ def review(token: str):
 @bp.get("/share/<token>/charts/<name>.json")
 def chart(token: str, name: str):
     """A chart of the review, drawn from the frozen snapshot."""
-    from analytics.health_charts import active_users_chart, empty, history_chart
-    from analytics.health_recompute import health_bands
+    from analytics.health.charts import active_users_chart, empty, history_chart
+    from analytics.health.recompute import health_bands
 
     link = _valid_link_or_gone(token)
     snapshot = json.loads(link.snapshot_json)

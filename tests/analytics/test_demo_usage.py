@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from analytics.demo import seed_usage, story_factor
+from analytics.usage.demo import seed_usage, story_factor
 from models.db import Session
 from models.usage import KeyFeature, UsageAccountDay, UsageEvent, UsageUserDay
 from portal import demo

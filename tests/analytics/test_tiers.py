@@ -1,7 +1,7 @@
 """Tiers follow ARR: the top holds at least 40%, the scalable tail at most the last 20%."""
 from decimal import Decimal
 
-from analytics.tiers import assign_tiers
+from core.tiers import assign_tiers
 
 
 def test_top_tier_is_the_smallest_set_holding_forty_percent():

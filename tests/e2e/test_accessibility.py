@@ -83,7 +83,7 @@ def _survey_path(live_server) -> str:
     """A fresh NPS invitation for the Alpha customer; its link path."""
     from models.accounts import Account, User
     from models.db import Session
-    from surveys.campaigns import default_campaign, invite, token_for
+    from surveys.nps.campaigns import default_campaign, invite, token_for
 
     with live_server.app.app_context():
         user = Session.get(User, live_server.cast["customer"].id)
@@ -112,8 +112,8 @@ def _usage_seeded(live_server) -> str:
     """A month of Alpha's usage and a health score, so its charts, cards and tables draw with data."""
     from datetime import datetime, time, timezone
 
-    from analytics.health_recompute import recompute
-    from analytics.ingest import store_items, validate_batch
+    from analytics.health.recompute import recompute
+    from analytics.usage.ingest import store_items, validate_batch
     from models.db import Session
 
     today = date.today()
@@ -152,7 +152,7 @@ def _article_id(live_server) -> str:
 
 def _metric_edit_path(live_server) -> str:
     """A reported success-plan metric of Alpha; the path of its edit page."""
-    from analytics.plan_services import create_metric
+    from analytics.plan.services import create_metric
     from models.accounts import Account, User
     from models.db import Session
 

@@ -11,7 +11,7 @@ def default_model(live_server):
     """The default maturity model, saved once for this live portal."""
     from models.db import Session
     from models.maturity import MaturityModel
-    from surveys import maturity_services as services
+    from surveys.maturity import services
 
     with live_server.app.app_context():
         if Session.query(MaturityModel).first() is None:

@@ -41,7 +41,7 @@ def site(tmp_path_factory, serve):
     from models.accounts import User
     from models.db import Session
     from knowledge.services import ArticleInput, create_article
-    from surveys.campaigns import default_campaign, invite, token_for
+    from surveys.nps.campaigns import default_campaign, invite, token_for
 
     url = f"sqlite:///{tmp_path_factory.mktemp('sqlite-workers') / 'portal.db'}"
     seeded = upgrade_and_seed(url, customers=PEOPLE)

@@ -21,7 +21,7 @@ def wait_for_charts(target) -> None:
 
 def _seed_decline(live) -> None:
     """Alpha's people stop logging in: usage for weeks 3 to 8 back, none since; then health is recomputed."""
-    from analytics.health_recompute import recompute
+    from analytics.health.recompute import recompute
 
     with live.app.app_context():
         Session.remove()

@@ -10,7 +10,7 @@ import pytest
 from analytics.portfolio import ltv, monthly_logo_churn, vendor_metrics
 from models.db import Session
 from models.health import HealthScore, HealthWarning
-from portal.settings import get_setting
+from core.settings import get_setting
 from tests.health.helpers import add_answer
 
 TODAY = date.today()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.scoring import (
+from analytics.health.scoring import (
     AccountInputs, Component, band_for, biggest_lever, combine, rescore, score_account, validate_bands, validate_weights,
 )
 

@@ -153,7 +153,7 @@ def test_share_charts_answer_json(app, world, client, login, create_user):
 
 def test_the_review_shows_the_dashboard_frozen_with_its_cards_and_charts(app, world, client, login, create_user):
     """The review holds the dashboard's headline figures, the health card and the dashboard's charts, as at creation."""
-    from analytics.health_recompute import recompute
+    from analytics.health.recompute import recompute
 
     customer = create_user("customer", account=world["account_a"], password=None)
     with app.app_context():

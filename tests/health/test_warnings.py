@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from analytics.health_recompute import recompute
+from analytics.health.recompute import recompute
 from models.db import Session
 from models.health import HealthScore, HealthWarning
 from tests.health.helpers import add_answer, add_usage, days_back

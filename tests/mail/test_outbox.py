@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
-from portal.mail.outbox import flush_outbox, queue_mail, retry_delay
+from core.outbox import flush_outbox, queue_mail, retry_delay
 
 LATER = timedelta(days=1)
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models.db import Session
 from models.mail import OutboxMessage
-from portal.mail.outbox import flush_outbox, is_deliverable, queue_mail
+from core.outbox import flush_outbox, is_deliverable, queue_mail
 
 
 def test_invalid_domain_addresses_are_not_deliverable():
@@ -29,7 +29,7 @@ def test_mail_to_an_invalid_address_is_kept_failed_and_never_retried(app):
 
 
 def test_survey_send_skips_people_without_a_mailbox(app, create_account, create_user):
-    from surveys.campaigns import send_due
+    from surveys.nps.campaigns import send_due
 
     account = create_account()
     create_user("customer", account=account, email="u-9@vendor-users.invalid", password=None)

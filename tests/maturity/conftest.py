@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from models.db import Session
 from models.maturity import AssessmentRound, MaturityModel
-from surveys import maturity_services as services
+from surveys.maturity import services
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from models.db import Session
 from models.maturity import AssessmentRound, MaturityModel
 from portal.demo import seed_people
-from surveys.maturity_demo import seed_maturity
-from surveys.maturity_queries import latest_levels, level_drops
+from surveys.maturity.demo import seed_maturity
+from surveys.maturity.queries import latest_levels, level_drops
 
 
 def test_demo_assesses_most_accounts_and_declining_ones_drop_lately(app):

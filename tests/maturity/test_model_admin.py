@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from models.db import Session
 from models.maturity import AssessmentRound, MaturityDimension, MaturityModel
-from surveys import maturity_services as services
-from surveys.maturity_document import default_document
+from surveys.maturity import services
+from surveys.maturity.document import default_document
 from tests.conftest import sign_in
 
 

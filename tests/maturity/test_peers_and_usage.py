@@ -9,9 +9,9 @@ import pytest
 from models.db import Session, utcnow
 from models.knowledge import Article, KbArticleLevel, kb_article_feature
 from models.usage import KeyFeature, UsageFeatureDay
-from portal.settings import set_setting
-from surveys import maturity_services as services
-from surveys.maturity_document import default_document
+from core.settings import set_setting
+from surveys.maturity import services
+from surveys.maturity.document import default_document
 from tests.conftest import sign_in
 from tests.maturity.conftest import levels_for
 

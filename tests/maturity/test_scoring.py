@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from surveys import maturity as scoring
-from surveys.maturity_document import DocumentError, default_document, parse, render
+from surveys.maturity import scoring
+from surveys.maturity.document import DocumentError, default_document, parse, render
 
 NAMES = {1: "Initial", 2: "Developing", 3: "Defined", 4: "Managed", 5: "Optimising"}
 

@@ -10,7 +10,7 @@ from models.db import Session
 from models.maturity import AssessmentAnswer, AssessmentResponse, AssessmentRound, MaturityModel, MaturityOption
 from models.usage import EngagementEvent
 from portal.services import ServiceError
-from surveys import maturity_services as services
+from surveys.maturity import services
 from tests.conftest import sign_in
 from tests.maturity.conftest import levels_for
 

@@ -13,7 +13,7 @@ from models.usage import UsageAccountDay, UsageUserDay
 @pytest.fixture
 def today():
     """The UTC day the portal considers today."""
-    from analytics.plan_queries import today as plan_today
+    from analytics.plan.queries import today as plan_today
 
     return plan_today()
 

@@ -5,7 +5,7 @@ from datetime import date
 
 from bokeh.models import HoverTool
 
-from analytics.plan_charts import BASELINE_COLOUR, READINGS_COLOUR, TARGET_COLOUR, metric_chart
+from analytics.plan.charts import BASELINE_COLOUR, READINGS_COLOUR, TARGET_COLOUR, metric_chart
 
 LINE = dict(baseline=10.0, baseline_date=date(2026, 1, 1), target=4.0, target_date=date(2026, 7, 1))
 

@@ -13,8 +13,8 @@ from models.usage import UsageAccountDay
 
 
 def _seed(app, with_usage: bool):
-    from analytics.plan_demo import seed_plans
-    from analytics.plan_queries import plan_views, today
+    from analytics.plan.demo import seed_plans
+    from analytics.plan.queries import plan_views, today
     from portal.demo import seed_people
 
     with app.app_context():
@@ -56,7 +56,7 @@ def test_demo_plans_follow_the_account_story(app):
 
 def test_demo_usage_metrics_read_the_rollups(app):
     """With usage in the rollups, measured metrics' baselines and weekly readings equal what the portal computes."""
-    from analytics.plan_queries import usage_values
+    from analytics.plan.queries import usage_values
 
     ctx, views, _comments = _seed(app, with_usage=True)
     measured = [v.metric for vs in views.values() for v in vs if v.metric.source == "usage"]

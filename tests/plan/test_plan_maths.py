@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from analytics.plan import assess, capped, expected_value, format_value, mean_capped_progress, progress_pct
+from analytics.plan.progress import assess, capped, expected_value, format_value, mean_capped_progress, progress_pct
 
 START = date(2026, 1, 1)
 END = date(2026, 1, 11)  # ten days later: the line moves by a tenth of the gap per day

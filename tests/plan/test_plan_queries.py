@@ -12,7 +12,7 @@ from models.plans import PlanReading
 
 def test_progress_by_account_is_the_mean_of_capped_progress(app, world, make_metric, today):
     """One metric past its target (capped at 100) and one gone backwards (capped at 0) give 50."""
-    from analytics.plan_queries import progress_by_account
+    from analytics.plan.queries import progress_by_account
 
     make_metric(world["account_a"], readings={1: 260.0})  # 160% of the way
     make_metric(world["account_a"], name="Handling time", unit="days", direction="lower", baseline_value=10.0,
@@ -26,7 +26,7 @@ def test_progress_by_account_is_the_mean_of_capped_progress(app, world, make_met
 def test_progress_by_account_leaves_out_accounts_without_metrics_and_metrics_not_started(app, world, make_metric,
                                                                                           today, create_account):
     """An account with no plan is absent; a metric whose day one is after as_of does not count yet."""
-    from analytics.plan_queries import progress_by_account
+    from analytics.plan.queries import progress_by_account
 
     make_metric(world["account_a"], baseline_date=today - timedelta(days=2), readings={1: 150.0})
     create_account(name="No plan yet")
@@ -37,7 +37,7 @@ def test_progress_by_account_leaves_out_accounts_without_metrics_and_metrics_not
 
 def test_progress_as_of_a_past_day_uses_the_readings_known_then(app, world, make_metric, today):
     """Health history recomputed for an earlier day sees the reading of that time, not a later one."""
-    from analytics.plan_queries import progress_by_account
+    from analytics.plan.queries import progress_by_account
 
     make_metric(world["account_a"], readings={6: 120.0, 1: 180.0})
     with app.app_context():
@@ -47,7 +47,7 @@ def test_progress_as_of_a_past_day_uses_the_readings_known_then(app, world, make
 
 def test_usage_measures_are_read_from_the_rollups(app, world, create_user, add_usage, today):
     """Weekly actives, logins and reports over 7 days, and seat utilisation over 28 days against seats."""
-    from analytics.plan_queries import usage_values
+    from analytics.plan.queries import usage_values
 
     account = world["account_a"]  # 20 seats
     people = [world["customer_a"]] + [create_user("customer", account=account) for _ in range(4)]
@@ -68,7 +68,7 @@ def test_usage_measures_are_read_from_the_rollups(app, world, create_user, add_u
 
 def test_usage_metric_progress_counts_in_progress_by_account(app, world, make_metric, add_usage, today):
     """A logins-per-week metric from 0 to 10 with 5 logins this week is half-way."""
-    from analytics.plan_queries import progress_by_account
+    from analytics.plan.queries import progress_by_account
 
     make_metric(world["account_a"], source="usage", usage_measure="logins_per_week", unit="logins per week",
                 baseline_value=0.0, target_value=10.0)
@@ -79,7 +79,7 @@ def test_usage_metric_progress_counts_in_progress_by_account(app, world, make_me
 
 def test_weekly_usage_readings_are_stored_once_per_day(app, world, make_metric, add_usage, today):
     """Recording usage readings keeps a history point per usage metric; running it twice adds nothing."""
-    from analytics.plan_services import record_usage_readings
+    from analytics.plan.services import record_usage_readings
 
     metric = make_metric(world["account_a"], source="usage", usage_measure="logins_per_week",
                          unit="logins per week", baseline_value=0.0, target_value=10.0)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from analytics.playbooks import run_playbooks
+from analytics.playbooks.engine import run_playbooks
 from models.db import Session
 from models.playbooks import CsmTask, Playbook, PlaybookEpisode, PlaybookSend
 from portal.demo import seed_demo

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from models.db import Session
 from models.mail import OutboxMessage
 from models.playbooks import CsmTask, Playbook, PlaybookEpisode, Segment
-from portal.settings import set_setting
+from core.settings import set_setting
 
 SOON = json.dumps({"rules": [{"kind": "days_to_renewal", "op": "<=", "days": 200}]})
 
@@ -132,7 +132,7 @@ def test_results_compare_reached_and_held_out_accounts(app, client, world, login
         set_setting("playbooks.holdout_share", 0.0)
         Session.commit()
     make_playbook([{"kind": "days_to_renewal", "op": "<=", "days": 200}], confirmed_all=True)
-    from analytics.playbooks import run_playbooks
+    from analytics.playbooks.engine import run_playbooks
 
     with app.app_context():
         run_playbooks()
@@ -177,7 +177,7 @@ def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, 
         Session.commit()
     make_playbook([{"kind": "days_to_renewal", "op": "<=", "days": 200}], email_subject="", email_body="",
                   message_text="Your renewal is coming: book a review with us.")
-    from analytics.playbooks import run_playbooks
+    from analytics.playbooks.engine import run_playbooks
     from analytics.playbook_card import messages_for
 
     with app.app_context():
@@ -218,7 +218,7 @@ def test_csm_reads_an_admins_playbook_for_their_own_accounts_only(app, client, w
 
 
 def test_admin_sets_the_hold_out_share_and_bad_values_are_refused(app, client, world, login):
-    from analytics.playbooks import holdout_share
+    from analytics.playbooks.engine import holdout_share
 
     login(world["admin"])
     assert "10% of the accounts entering a segment are held out" in client.get("/playbooks/").get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, timezone
 from models.db import Session, utcnow
 from models.knowledge import Article, KbView
 from models.playbooks import PlaybookEpisode, PlaybookSend
-from portal.playbooks.results import measure
+from analytics.playbooks.results import measure
 from tests.playbooks.conftest import add_feature, add_health, use_feature
 
 

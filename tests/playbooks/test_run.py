@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from analytics.playbooks import run_playbooks
+from analytics.playbooks.engine import run_playbooks
 from models.db import Session, utcnow
 from models.mail import OutboxMessage
 from models.playbooks import CsmTask, MailUnsubscribe, PlaybookEpisode, PlaybookSend
 from models.surveys import ContactRequest
-from portal.settings import set_setting
-from surveys.fatigue import record_contact
+from core.settings import set_setting
+from core.fatigue import record_contact
 from tests.mail.smtp import smtp_config, smtp_server  # noqa: F401  (fixture)
 
 RENEWING_SOON = [{"kind": "days_to_renewal", "op": "<=", "days": 90}]
@@ -49,7 +49,7 @@ def _run(app, **kw):
     with app.app_context():
         report = run_playbooks(**kw)
         Session.commit()
-        from portal.mail.outbox import flush_outbox
+        from core.outbox import flush_outbox
 
         flush_outbox()
         return report

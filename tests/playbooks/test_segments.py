@@ -7,7 +7,7 @@ import pytest
 
 from sqlalchemy import select
 
-from analytics.segments import SegmentError, members, parse_rules
+from analytics.playbooks.segments import SegmentError, members, parse_rules
 from models.db import Session, utcnow
 from models.maturity import AssessmentRound, MaturityModel
 from models.surveys import SurveyResponse

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Flask, url_for
 from sqlalchemy import select
 
-from analytics.health_recompute import recompute
-from analytics.plan_services import add_comment, create_metric
+from analytics.health.recompute import recompute
+from analytics.plan.services import add_comment, create_metric
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from tests.conftest import sign_in

@@ -13,7 +13,7 @@ from tests.mail.smtp import smtp_server  # noqa: F401  (fixture for the end-to-e
 def invitation(app):
     """invitation(user) -> (invitation id, link token) for a new invitation of the default campaign."""
     from models.accounts import Account
-    from surveys.campaigns import default_campaign, invite, token_for
+    from surveys.nps.campaigns import default_campaign, invite, token_for
 
     def make(user, **fields):
         with app.app_context():

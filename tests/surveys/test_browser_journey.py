@@ -14,7 +14,7 @@ def pending_survey(page, live_server):  # noqa: F811
     """A fresh invitation for the Alpha customer in the live portal's database; its link path."""
     from models.accounts import Account, User
     from models.db import Session
-    from surveys.campaigns import default_campaign, invite, token_for
+    from surveys.nps.campaigns import default_campaign, invite, token_for
 
     with live_server.app.app_context():
         user = Session.get(User, live_server.cast["customer"].id)

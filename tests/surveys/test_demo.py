@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from models.db import Session
 from models.surveys import DetractorFollowup, SurveyInvitation, SurveyResponse
 from portal.demo import seed_people
-from surveys.demo import seed_surveys
-from surveys.queries import nps_by_account
+from surveys.nps.demo import seed_surveys
+from surveys.nps.queries import nps_by_account
 
 
 def test_demo_surveys_follow_the_stories_and_are_quick(app):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from surveys.nps import distribution, latest_scores, nps_from_answers, nps_from_counts, nps_from_scores, score_class
+from surveys.nps.score import distribution, latest_scores, nps_from_answers, nps_from_counts, nps_from_scores, score_class
 
 
 def ts(day: int, hour: int = 12) -> datetime:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models.db import Session, utcnow
 from models.surveys import SurveyInvitation
-from portal.settings import set_setting
+from core.settings import set_setting
 
 
 def invited(app) -> list[str]:
@@ -108,7 +108,7 @@ def test_answered_invitations_get_no_reminder(app, client, world, invitation, ou
 
 def test_the_fatigue_cap_counts_other_features_contacts(app, world):
     w = plain(world)
-    from surveys.fatigue import contact_budget_left, record_contact
+    from core.fatigue import contact_budget_left, record_contact
 
     with app.app_context():
         set_setting("contact.fatigue_cap", 2)
@@ -126,7 +126,7 @@ def test_the_fatigue_cap_counts_other_features_contacts(app, world):
 
 def test_contacts_older_than_the_window_free_the_budget(app, world):
     w = plain(world)
-    from surveys.fatigue import contact_budget_left, record_contact
+    from core.fatigue import contact_budget_left, record_contact
 
     with app.app_context():
         set_setting("contact.fatigue_cap", 1)
@@ -137,7 +137,7 @@ def test_contacts_older_than_the_window_free_the_budget(app, world):
 
 def test_a_campaign_for_chosen_accounts_asks_only_them_and_runs_on_its_schedule(app, world):
     w = plain(world)
-    from surveys.campaigns import create_campaign
+    from surveys.nps.campaigns import create_campaign
 
     with app.app_context():
         create_campaign(name="Beta check-in", question="Would you recommend us?", audience="accounts", tier=None,

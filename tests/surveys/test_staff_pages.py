@@ -71,7 +71,7 @@ def test_cached_nps_charts_change_as_soon_as_an_answer_arrives(app, client, worl
 
 
 def test_the_csm_closes_the_loop_and_the_respondent_sees_the_reply(app, client, world, invitation, login):
-    from surveys.queries import open_detractor_followups
+    from surveys.nps.queries import open_detractor_followups
 
     account_id = world["account_a"].id
     customer = world["customer_a"]

@@ -1,0 +1,309 @@
+"""Recompute every account's health with a few set-based queries, then one bulk write of history."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import and_, case, delete, func, insert, select, text, true
+
+from analytics.health.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
+from models.accounts import Account
+from models.db import Session, is_postgres, utcnow
+from models.health import HealthScore
+from models.surveys import SurveyResponse
+from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
+
+
+@dataclass
+class AccountFacts:
+    """What recompute and the warnings know about one account on one day."""
+
+    account_id: int
+    csm_id: Optional[int]
+    arr: Decimal
+    customer_since: date
+    inputs: AccountInputs
+    last_login_day: Optional[date] = None
+    maturity_previous: Optional[int] = None
+
+
+def health_weights() -> dict:
+    """The component weights from the settings (defaults when unset)."""
+    from core.settings import get_setting
+
+    return {**DEFAULT_WEIGHTS, **(get_setting("health.weights", DEFAULT_WEIGHTS) or {})}
+
+
+def health_bands() -> dict:
+    """The band thresholds from the settings (defaults when unset)."""
+    from core.settings import get_setting
+
+    return {**DEFAULT_BANDS, **(get_setting("health.bands", DEFAULT_BANDS) or {})}
+
+
+def _optional(module: str, function: str):
+    """A function of a module that may not exist yet in this installation."""
+    try:
+        return getattr(__import__(module, fromlist=[function]), function)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _nps_by_account(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, tuple[float, int]]:
+    """NPS over the 365 days to as_of from each respondent's latest answer: {account: (nps, n)}."""
+    end = as_of + timedelta(days=1)
+    ranked = (
+        select(
+            SurveyResponse.account_id,
+            SurveyResponse.score,
+            func.row_number().over(
+                partition_by=(SurveyResponse.account_id, SurveyResponse.respondent),
+                order_by=(SurveyResponse.ts.desc(), SurveyResponse.id.desc()),
+            ).label("rank"),
+        )
+        .where(SurveyResponse.ts >= _midnight(as_of - timedelta(days=364)), SurveyResponse.ts < _midnight(end))
+    )
+    if account_ids is not None:
+        ranked = ranked.where(SurveyResponse.account_id.in_(account_ids))
+    ranked = ranked.subquery()
+    rows = Session.execute(
+        select(
+            ranked.c.account_id,
+            func.count(),
+            func.sum(case((ranked.c.score >= 9, 1), else_=0)),
+            func.sum(case((ranked.c.score <= 6, 1), else_=0)),
+        ).where(ranked.c.rank == 1).group_by(ranked.c.account_id)
+    ).all()
+    return {a: ((p - d) * 100.0 / n, n) for a, n, p, d in rows if n}
+
+
+def _midnight(day: date):
+    from datetime import datetime, time, timezone
+
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def gather(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, AccountFacts]:
+    """Figures for every active account on as_of (or only these), from a handful of aggregate queries."""
+
+    def only(column):
+        return column.in_(account_ids) if account_ids is not None else true()
+
+    recent_start = as_of - timedelta(days=27)
+    prev_start = as_of - timedelta(days=55)
+    facts: dict[int, AccountFacts] = {}
+    for row in Session.execute(
+        select(Account.id, Account.csm_id, Account.arr, Account.seats, Account.customer_since).where(
+            Account.status == "active", Account.customer_since <= as_of, only(Account.id))
+    ):
+        facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
+
+    # One pass over the 56 days of the trend windows; the last login and whether there was usage before the
+    # last 28 days come from it too, except for the accounts whose answer lies before the windows: only those
+    # read older days. Reading a year of days for every account cost more than the rest of this pass.
+    in_recent = UsageAccountDay.day >= recent_start
+    for row in Session.execute(
+        select(
+            UsageAccountDay.account_id,
+            func.sum(case((in_recent, UsageAccountDay.active_users), else_=0)).label("recent"),
+            func.sum(case((in_recent, 0), else_=UsageAccountDay.active_users)).label("previous"),
+            func.max(case((UsageAccountDay.logins > 0, UsageAccountDay.day))).label("last_login"),
+            func.min(UsageAccountDay.day).label("first_day"),
+        )
+        .where(UsageAccountDay.day >= prev_start, UsageAccountDay.day <= as_of, only(UsageAccountDay.account_id))
+        .group_by(UsageAccountDay.account_id)
+    ):
+        f = facts.get(row.account_id)
+        if f is not None:
+            f.inputs.user_days_28d = int(row.recent or 0)
+            f.inputs.user_days_prev_28d = int(row.previous or 0)
+            f.last_login_day = row.last_login
+            f.inputs.has_usage_before = row.first_day < recent_start
+    earlier = [account_id for account_id, f in facts.items() if f.last_login_day is None or not f.inputs.has_usage_before]
+    for start in range(0, len(earlier), 5000):
+        for row in Session.execute(
+            select(UsageAccountDay.account_id,
+                   func.max(case((UsageAccountDay.logins > 0, UsageAccountDay.day))).label("last_login"))
+            .where(UsageAccountDay.day < prev_start, UsageAccountDay.account_id.in_(earlier[start:start + 5000]))
+            .group_by(UsageAccountDay.account_id)
+        ):
+            f = facts[row.account_id]
+            f.inputs.has_usage_before = True  # a row before prev_start is usage before the last 28 days
+            f.last_login_day = f.last_login_day or row.last_login
+
+    # Distinct counts as a grouped subquery (a hash aggregate), not count(DISTINCT) (a sort per group).
+    user_pairs = (
+        select(UsageUserDay.account_id, UsageUserDay.user_id)
+        .where(UsageUserDay.day >= recent_start, UsageUserDay.day <= as_of, only(UsageUserDay.account_id))
+        .group_by(UsageUserDay.account_id, UsageUserDay.user_id)
+        .subquery()
+    )
+    for account_id, users in Session.execute(
+        select(user_pairs.c.account_id, func.count()).group_by(user_pairs.c.account_id)
+    ):
+        if account_id in facts:
+            facts[account_id].inputs.users_28d = int(users)
+
+    key_feature_names = list(Session.scalars(select(KeyFeature.feature)))
+    key_features = len(key_feature_names)
+    feature_users: dict[int, list[int]] = {}  # account -> distinct users of each key feature it used
+    if key_features:
+        triples = (
+            select(UsageUserFeatureDay.account_id, UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
+            .where(UsageUserFeatureDay.day >= recent_start, UsageUserFeatureDay.day <= as_of,
+                   UsageUserFeatureDay.feature.in_(key_feature_names), only(UsageUserFeatureDay.account_id))
+            .group_by(UsageUserFeatureDay.account_id, UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
+            .subquery()
+        )
+        for account_id, users in Session.execute(
+            select(triples.c.account_id, func.count()).group_by(triples.c.account_id, triples.c.feature)
+        ):
+            feature_users.setdefault(account_id, []).append(int(users))
+
+    nps = _nps_by_account(as_of, account_ids)
+
+    since_90 = _midnight(as_of - timedelta(days=89))
+    engagement = {
+        row.account_id: int(row.recent or 0)
+        for row in Session.execute(
+            select(
+                EngagementEvent.account_id,
+                func.sum(case((EngagementEvent.ts >= since_90, 1), else_=0)).label("recent"),
+            )
+            .where(EngagementEvent.ts < _midnight(as_of + timedelta(days=1)), only(EngagementEvent.account_id))
+            .group_by(EngagementEvent.account_id)
+        )
+    }
+
+    progress_by_account = _optional("analytics.plan_queries", "progress_by_account")
+    plan = progress_by_account(as_of) if progress_by_account else {}
+    latest_levels = _optional("surveys.maturity_queries", "latest_levels")
+    levels = latest_levels() if latest_levels else {}
+
+    for account_id, f in facts.items():
+        f.inputs.key_features = key_features
+        users_by_feature = feature_users.get(account_id, [])
+        f.inputs.key_features_used_28d = len(users_by_feature)
+        if key_features and f.inputs.users_28d:
+            f.inputs.key_feature_share = sum(min(1.0, n / f.inputs.users_28d) for n in users_by_feature) / key_features
+        if account_id in nps:
+            f.inputs.nps, f.inputs.nps_responses = nps[account_id]
+        f.inputs.engagement_90d = engagement.get(account_id)
+        if plan.get(account_id) is not None:
+            f.inputs.plan_progress = float(plan[account_id])
+        if levels.get(account_id):
+            f.inputs.maturity_level, f.maturity_previous = levels[account_id]
+    return facts
+
+
+def compute_all(as_of: date) -> tuple[dict[int, AccountFacts], dict[int, HealthResult]]:
+    """Facts and scores of every active account (nothing is written)."""
+    facts = gather(as_of)
+    weights, bands = health_weights(), health_bands()
+    return facts, {account_id: score_account(f.inputs, weights, bands) for account_id, f in facts.items()}
+
+
+def store(as_of: date, facts: dict[int, AccountFacts], results: dict[int, HealthResult]) -> int:
+    """Replace the history rows of as_of with these results in one bulk insert."""
+    Session.execute(delete(HealthScore).where(HealthScore.as_of == as_of))
+    now = utcnow()
+    columns = ("account_id", "as_of", "score", "band", "components_json", "arr", "computed_at")
+    rows = [(account_id, as_of, r.score, r.band, json.dumps(r.as_dicts()), facts[account_id].arr, now)
+            for account_id, r in results.items()]
+    if rows and is_postgres(Session):
+        # COPY: a tenth of the time of the multi-row INSERTs for 10,000 rows of components.
+        cursor = Session.connection().connection.driver_connection.cursor()
+        with cursor.copy(f"COPY health_score ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.close()
+    elif rows:
+        # A Core insert batches many rows per statement (insertmanyvalues), far fewer round trips than executemany.
+        Session.connection().execute(insert(HealthScore.__table__), [dict(zip(columns, row)) for row in rows])
+    return len(rows)
+
+
+RECOMPUTE_LOCK = 7_240_301  # PostgreSQL advisory lock key held by a health recompute until it commits
+
+
+def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
+    """Compute and store every account's health on as_of, then raise warnings (flushes; the caller commits)."""
+    as_of = as_of or utcnow().date()
+    if is_postgres(Session):
+        # Two recomputes at once would both insert the day's rows and warnings: the second waits for the first
+        # to commit, then replaces its rows and finds its warnings already raised.
+        Session.execute(select(func.pg_advisory_xact_lock(RECOMPUTE_LOCK)))
+        # The distinct-user counts hash a few hundred thousand groups: with the default 4 MB they spill to
+        # disk; compiling these one-off queries (JIT) costs more than it saves. Both last until the commit.
+        Session.execute(text("SET LOCAL work_mem = '64MB'"))
+        Session.execute(text("SET LOCAL jit = off"))
+    facts, results = compute_all(as_of)
+    raised = []
+    if warnings:
+        from analytics.health.warnings import raise_warnings
+
+        raised = raise_warnings(as_of, facts, results)
+    stored = store(as_of, facts, results)
+    Session.flush()
+    return {"as_of": as_of, "accounts": stored, "warnings": len(raised)}
+
+
+def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, HealthResult]:
+    """The latest stored score of an account, or one computed now when none is stored."""
+    row = Session.scalars(
+        select(HealthScore).where(HealthScore.account_id == account.id).order_by(HealthScore.as_of.desc()).limit(1)
+    ).first()
+    if row is not None:
+        components = json.loads(row.components_json)
+        return row.as_of, HealthResult(row.score, row.band, [Component(**c) for c in components])
+    as_of = as_of or utcnow().date()
+    facts = gather(as_of, [account.id])
+    if account.id not in facts:
+        facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
+                                         AccountInputs(seats=account.seats))
+    result = score_account(facts[account.id].inputs, health_weights(), health_bands())
+    _keep_first_score(as_of, facts[account.id], result)
+    return as_of, result
+
+
+def _keep_first_score(as_of: date, facts: AccountFacts, result: HealthResult) -> None:
+    """Store a score computed on demand, so every later viewer that day sees the same figure.
+
+    Without this, a customer's own visit (engagement) would change the score their CSM sees a
+    moment later. A concurrent request that stored it first wins; its row is the one kept.
+    """
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        with Session.begin_nested():
+            Session.connection().execute(insert(HealthScore.__table__), [{
+                "account_id": facts.account_id, "as_of": as_of, "score": result.score, "band": result.band,
+                "components_json": json.dumps(result.as_dicts()), "arr": facts.arr, "computed_at": utcnow(),
+            }])
+    except IntegrityError:
+        return  # the savepoint was rolled back; the row stored first stays
+    Session.commit()
+
+
+def score_on(account_ids: list[int], day: date, *, summary: bool = False) -> dict[int, HealthScore]:
+    """Each account's latest stored score on or before day.
+
+    With summary=True the rows hold only account_id, as_of, score, band and arr (no components, no ORM
+    objects): what lists of hundreds of accounts need, at a fraction of the cost.
+    """
+    latest = (
+        select(HealthScore.account_id, func.max(HealthScore.as_of).label("as_of"))
+        .where(HealthScore.as_of <= day, HealthScore.account_id.in_(account_ids))
+        .group_by(HealthScore.account_id)
+        .subquery()
+    )
+    joined = and_(latest.c.account_id == HealthScore.account_id, latest.c.as_of == HealthScore.as_of)
+    if summary:
+        rows = Session.execute(select(HealthScore.account_id, HealthScore.as_of, HealthScore.score, HealthScore.band,
+                                      HealthScore.arr).join(latest, joined)).all()
+    else:
+        rows = Session.scalars(select(HealthScore).join(latest, joined)).all()
+    return {row.account_id: row for row in rows}

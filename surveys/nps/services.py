@@ -1,0 +1,156 @@
+"""Writes of the NPS feature: answers, imported responses, detractor follow-ups (validate, flush, never commit)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from core.engagement import record_engagement
+from models.accounts import Account, User
+from models.db import Session, is_postgres, utcnow
+from models.surveys import DetractorFollowup, SurveyInvitation, SurveyResponse
+from core.outbox import queue_mail
+from surveys.nps.score import score_class
+
+MAX_COMMENT = 5000  # characters; longer comments are refused with a message
+IMPORT_FOLLOWUP_DAYS = 14  # imported detractor answers newer than this raise a follow-up too
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be accepted; the message is a sentence for the respondent."""
+
+
+def lock_invitation(invitation_id: int) -> SurveyInvitation | None:
+    """Reload an invitation holding its row lock (PostgreSQL), so two submissions cannot both count."""
+    query = select(SurveyInvitation).where(SurveyInvitation.id == invitation_id)
+    if is_postgres(Session):
+        query = query.with_for_update()
+    return Session.scalars(query.execution_options(populate_existing=True)).first()
+
+
+def invitation_state(invitation: SurveyInvitation, now: datetime | None = None) -> str:
+    """open, answered or expired."""
+    if invitation.answered_at is not None:
+        return "answered"
+    expires = invitation.expires_at
+    now = now or utcnow()
+    if expires.tzinfo is None:
+        now = now.replace(tzinfo=None)
+    return "expired" if expires <= now else "open"
+
+
+def answer_invitation(invitation: SurveyInvitation, score: int, comment: str) -> SurveyResponse | None:
+    """Store the answer of an open invitation; None when it was already answered (nothing changes)."""
+    invitation = lock_invitation(invitation.id)
+    if invitation is None or invitation_state(invitation) == "answered":
+        return None
+    if invitation_state(invitation) == "expired":
+        raise AnswerError("This survey link has expired.")
+    if not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 10:
+        raise AnswerError("Choose a score from 0 to 10.")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise AnswerError(f"Please keep the comment under {MAX_COMMENT:,} characters.")
+    now = utcnow()
+    response = SurveyResponse(account_id=invitation.account_id, client_id=f"inv:{invitation.id}",
+                              respondent=invitation.email, user_id=invitation.user_id, score=score,
+                              comment=comment, ts=now)
+    Session.add(response)
+    Session.flush()
+    invitation.answered_at = now
+    invitation.response_id = response.id
+    record_engagement(invitation.account_id, invitation.user_id, "survey_answer")
+    if score_class(score) == "detractor":
+        raise_followup(response)
+    Session.flush()
+    return response
+
+
+def raise_followup(response: SurveyResponse, send_mail: bool = True) -> DetractorFollowup:
+    """Open a follow-up for a detractor's answer and queue ONE e-mail to the account's CSM."""
+    existing = Session.scalar(select(DetractorFollowup).where(DetractorFollowup.response_id == response.id))
+    if existing is not None:
+        return existing
+    followup = DetractorFollowup(account_id=response.account_id, response_id=response.id, status="open",
+                                 created_at=utcnow())
+    Session.add(followup)
+    Session.flush()
+    account = Session.get(Account, response.account_id)
+    csm = Session.get(User, account.csm_id) if account.csm_id else None
+    if send_mail and csm is not None and csm.is_active:
+        queue_mail(csm.email, f"Detractor at {account.name}: {response.score}/10", "nps_detractor",
+                   account_id=account.id, kind="nps_detractor", csm_name=csm.name or csm.email,
+                   respondent=response.respondent, account_name=account.name, score=response.score,
+                   comment=response.comment,
+                   link=f"{current_app.config['PORTAL_BASE_URL']}/surveys/followups/{followup.id}")
+    return followup
+
+
+@dataclass
+class ImportItem:
+    """One validated response of an API import."""
+
+    account_id: int
+    client_id: str
+    respondent: str
+    score: int
+    comment: str
+    ts: datetime
+
+
+def import_responses(items: list[ImportItem]) -> tuple[int, int]:
+    """Store validated responses, skipping (account, id) pairs already stored; (accepted, duplicates)."""
+    if not items:
+        return 0, 0
+    keys = {(item.account_id, item.client_id) for item in items}
+    stored = set()
+    account_ids = sorted({key[0] for key in keys})
+    for account_id in account_ids:
+        client_ids = [key[1] for key in keys if key[0] == account_id]
+        for start in range(0, len(client_ids), 500):
+            stored.update((account_id, cid) for cid in Session.scalars(
+                select(SurveyResponse.client_id).where(SurveyResponse.account_id == account_id,
+                                                       SurveyResponse.client_id.in_(client_ids[start:start + 500]))))
+    accepted = duplicates = 0
+    seen: set[tuple[int, str]] = set()
+    recent = utcnow() - timedelta(days=IMPORT_FOLLOWUP_DAYS)
+    new_responses = []
+    for item in items:
+        key = (item.account_id, item.client_id)
+        if key in stored or key in seen:
+            duplicates += 1
+            continue
+        seen.add(key)
+        response = SurveyResponse(account_id=item.account_id, client_id=item.client_id, respondent=item.respondent,
+                                  score=item.score, comment=item.comment, ts=item.ts)
+        Session.add(response)
+        new_responses.append(response)
+        accepted += 1
+    Session.flush()
+    for response in new_responses:
+        if score_class(response.score) == "detractor" and response.ts >= recent:
+            raise_followup(response)
+    Session.flush()
+    return accepted, duplicates
+
+
+def close_followup(followup: DetractorFollowup, *, note: str, reply: str, publish_reply: bool, closed_by: User,
+                   close: bool) -> None:
+    """Record the CSM's note, optionally publish the reply, and close the follow-up (flushes)."""
+    followup.note = (note or "").strip()[:MAX_COMMENT]
+    followup.reply = (reply or "").strip()[:MAX_COMMENT]
+    if publish_reply and followup.reply:
+        followup.reply_published_at = followup.reply_published_at or utcnow()
+    elif not publish_reply:
+        followup.reply_published_at = None
+    if close and followup.status == "open":
+        followup.status = "closed"
+        followup.closed_at = utcnow()
+        followup.closed_by_id = closed_by.id
+    elif not close and followup.status == "closed":
+        followup.status = "open"
+        followup.closed_at = None
+        followup.closed_by_id = None
+    Session.flush()
