@@ -24,6 +24,9 @@ from models.accounts import Account
 from models.db import Session, is_postgres
 from models.health import HealthScore
 from models.usage import UsageUserDay
+from core.tiers import assign_tiers
+from models.db import utcnow
+from core.settings import get_setting
 
 
 @dataclass(frozen=True)
@@ -126,10 +129,6 @@ class CohortData:
 def cohort_data(scope=None, tier: str | None = None, csm_id: int | None = None, today: date | None = None,
                 by: str = "month") -> CohortData:
     """Cohort figures for the accounts in scope (a condition on Account), optionally one tier and one CSM."""
-    from core.tiers import assign_tiers
-    from models.db import utcnow
-    from core.settings import get_setting
-
     today = today or utcnow().date()
     query = select(Account.id, Account.customer_since, Account.arr, Account.churned_on, Account.status,
                    Account.seats, Account.csm_id)

@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from analytics.health.recompute import health_now, score_on
+from analytics.health.history import score_on
+from analytics.health.recompute import health_now
 from analytics.health.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
 from models.accounts import Account
 from models.db import utcnow
 from portal.dashboard.cards import Card, Period, card_provider
+from analytics.forecast import red_risk
 
 
 @card_provider(10)
@@ -35,8 +37,6 @@ def health_card(account: Account, period: Period) -> Card | None:
 @card_provider(90, staff_only=True)
 def forecast_card(account: Account, period: Period) -> Card | None:
     """Probability of being red in 90 days (staff only), with the number of transitions it rests on."""
-    from analytics.forecast import red_risk
-
     chain, risk = red_risk(period.end)
     if account.id not in risk:
         return None

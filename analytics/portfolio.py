@@ -9,9 +9,13 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from analytics.health.recompute import _nps_by_account, score_on
+from analytics.health import history
+from analytics.health.history import score_on
+from analytics.health.scoring import rescore
+from analytics.forecast import red_risk
+from core.tiers import tier_by_account
 from models.accounts import Account, User
-from models.db import Session
+from models.db import Session, utcnow
 from models.health import HealthWarning
 
 DEFAULT_GROSS_MARGIN = 0.8
@@ -80,7 +84,7 @@ def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = D
     base = sum(then.values())
     now = sum(float(by_id[a].arr) if by_id[a].status == "active" else 0.0 for a in then)
     nrr = now / base if base > 0 else None
-    nps_rows = nps if nps is not None else (_nps_by_account(today, [a.id for a in accounts]) if accounts else {})
+    nps_rows = nps if nps is not None else nps_by_account(today, [a.id for a in accounts])
     responses = sum(n for _, n in nps_rows.values())
     nps = sum(score * n for score, n in nps_rows.values()) / responses if responses else None
     arpa = arr / 12 / len(active) if active else None
@@ -90,7 +94,7 @@ def vendor_metrics(accounts: list[Account], today: date, gross_margin: float = D
 
 def nps_by_account(today: date, account_ids: list[int]) -> dict[int, tuple[float, int]]:
     """{account: (NPS over the last 365 days, answers counted)} of these accounts."""
-    return _nps_by_account(today, account_ids) if account_ids else {}
+    return history.nps_by_account(today, account_ids) if account_ids else {}
 
 
 def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | None = None,
@@ -100,9 +104,6 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
     `risk` is red_risk(today)'s per-account probabilities and `nps` nps_by_account(today, ...) when the
     caller has them already.
     """
-    from analytics.forecast import red_risk
-    from core.tiers import tier_by_account
-
     ids = [a.id for a in accounts]
     if not ids:
         return []
@@ -112,7 +113,7 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
     if risk is None:
         _, risk = red_risk(today)
     if nps is None:
-        nps = _nps_by_account(today, ids)
+        nps = nps_by_account(today, ids)
     csm_names = dict(Session.execute(select(User.id, User.name).where(User.role.in_(("csm", "admin")))).all())
     open_counts: dict[int, int] = {}
     for account_id in Session.scalars(select(HealthWarning.account_id).where(
@@ -156,8 +157,6 @@ def histogram(scores: list[float], width: int = 10) -> list[int]:
 
 def band_changes(weights: dict, bands: dict) -> dict:
     """How many accounts' latest score would change band with these weights and thresholds."""
-    from analytics.health.scoring import rescore
-    from models.db import utcnow
 
     ids = list(Session.scalars(select(Account.id).where(Account.status == "active")))
     latest = score_on(ids, utcnow().date()) if ids else {}

@@ -6,8 +6,8 @@ records the attempt and commits, so two flushes never send the same message and 
 loses nothing. A failed attempt is retried after an exponential back-off; after
 MAX_ATTEMPTS the message is marked failed and kept for an admin to read.
 
-When a request's commit holds queued mail and REDIS_URL is set, one `mail.flush` job is
-queued as the response is made (portal/jobs.py); otherwise the `mail flush` cron line sends it.
+When a request's commit holds queued mail and REDIS_URL is set, portal/jobs.py (which listens for
+commits) queues one `mail.flush` job as the response is made; otherwise the `mail flush` cron line sends it.
 """
 from __future__ import annotations
 
@@ -97,13 +97,9 @@ def queue_mail(to: str, subject: str, template: str, *, account_id: int | None =
     return message
 
 
-@event.listens_for(Session, "after_commit")
-def _flush_soon_after_commit(session) -> None:
-    # Only committed mail is worth a flush job; the job is queued once per request, as its response is made.
-    if session.info.pop(MAIL_QUEUED, False):
-        from portal.jobs import flush_mail_after_request
-
-        flush_mail_after_request()
+def committed_mail(session) -> bool:
+    """After a commit: did it hold queued mail? (Reads and clears the flag; the job queue listens for commits.)"""
+    return bool(session.info.pop(MAIL_QUEUED, False))
 
 
 @event.listens_for(Session, "after_rollback")

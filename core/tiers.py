@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from models.accounts import Account
 from models.db import Session
+from core.settings import get_setting
 
 TIERS = ("top", "leveraged", "scalable")
 
@@ -43,8 +44,6 @@ def assign_tiers(arr_by_account: dict[int, Decimal], top_share: float = 0.4, sca
 
 def tier_by_account() -> dict[int, str]:
     """Tier of every active account, with the thresholds from the settings."""
-    from core.settings import get_setting
-
     rows = Session.execute(select(Account.id, Account.arr).where(Account.status == "active")).all()
     return assign_tiers(
         {row.id: Decimal(row.arr) for row in rows},

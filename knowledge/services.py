@@ -15,7 +15,7 @@ from models.knowledge import (
     KbVote, kb_article_feature,
 )
 from models.usage import KeyFeature
-from portal.services import ServiceError
+from core.validation import ServiceError
 
 MAX_BODY_BYTES = 1024 * 1024  # 1 MB of Markdown source, UTF-8 encoded
 MAX_TITLE = 200

@@ -7,36 +7,6 @@ from flask import Flask
 
 from portal.config import load_config
 
-# Blueprints of every feature, as "module:attribute"; imported inside the factory.
-BLUEPRINTS = (
-    "portal.auth.views:bp",
-    "portal.misc:bp",
-    "portal.charts:bp",
-    "portal.admin.views:bp",
-    "portal.dashboard.views:bp",
-    "portal.plan.views:bp",
-    "portal.admin.key_features:bp",
-    "portal.csm.views:bp",
-    "portal.share.views:bp",
-    "portal.api.meta:bp",
-    "portal.api.events:bp",
-    "portal.api.usage:bp",
-    "portal.api.surveys:bp",
-    "portal.api.kb:bp",
-    "portal.api.health:bp",
-    "portal.nps.views:bp",
-    "portal.maturity.views:bp",
-    "portal.kb.views:bp",
-    "portal.playbooks.views:bp",
-)
-
-
-def _import(target: str):
-    module_name, attribute = target.split(":")
-    module = __import__(module_name, fromlist=[attribute])
-    return getattr(module, attribute)
-
-
 def create_app(overrides: dict | None = None) -> Flask:
     """Create and configure the portal application."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -52,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
 
     from models.db import Session, init_engine
-    from portal import errors, navigation, security
+    from portal import charts, errors, misc, navigation, security
     from portal.cli import register_cli
     from portal.extensions import csrf, limiter, login_manager, mail
 
@@ -69,15 +39,37 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     navigation.init_app(app)
-    from portal.charts import bokeh_script_urls
-
-    app.jinja_env.globals.update(bokeh_script_urls=bokeh_script_urls)
+    app.jinja_env.globals.update(bokeh_script_urls=charts.bokeh_script_urls)
 
     @app.teardown_appcontext
     def _remove_session(_exc=None):
         Session.remove()
 
-    for target in BLUEPRINTS:
-        app.register_blueprint(_import(target))
+    # The factory imports the blueprints (flaskr's pattern): each feature's pages, then the API.
+    from portal import jobs  # noqa: F401  (listens for commits that hold mail)
+    from portal.admin import key_features as key_features_pages
+    from portal.admin import views as admin_pages
+    from portal.api import events as api_events
+    from portal.api import health as api_health
+    from portal.api import kb as api_kb
+    from portal.api import meta as api_meta
+    from portal.api import surveys as api_surveys
+    from portal.api import usage as api_usage
+    from portal.auth import views as auth_pages
+    from portal.csm import views as csm_pages
+    from portal.dashboard import views as dashboard_pages
+    from portal.kb import views as kb_pages
+    from portal.maturity import views as maturity_pages
+    from portal.nps import views as nps_pages
+    from portal.plan import views as plan_pages
+    from portal.playbooks import views as playbook_pages
+    from portal.share import views as share_pages
+
+    for blueprint in (
+        auth_pages.bp, misc.bp, charts.bp, admin_pages.bp, dashboard_pages.bp, plan_pages.bp,
+        key_features_pages.bp, csm_pages.bp, share_pages.bp, api_meta.bp, api_events.bp, api_usage.bp,
+        api_surveys.bp, api_kb.bp, api_health.bp, nps_pages.bp, maturity_pages.bp, kb_pages.bp, playbook_pages.bp,
+    ):
+        app.register_blueprint(blueprint)
     register_cli(app)
     return app

@@ -12,23 +12,22 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from analytics.health.demo import seed_health
+from analytics.plan.demo import seed_plans
+from analytics.playbooks.demo import seed_playbooks
+from analytics.usage.demo import seed_usage
+from knowledge.demo import seed_knowledge
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from portal.auth.passwords import hash_password
+from surveys.maturity.demo import seed_maturity
+from surveys.nps.demo import seed_surveys
 
 DEMO_PASSWORD = "demo-portal-2026"
 STORIES = ("healthy", "healthy", "healthy", "declining", "recovering", "new")
 
-# Feature steps, as "module:function(ctx)", run in order after the accounts exist.
-DEMO_STEPS = (
-    "analytics.usage.demo:seed_usage",
-    "knowledge.demo:seed_knowledge",
-    "surveys.nps.demo:seed_surveys",
-    "surveys.maturity.demo:seed_maturity",
-    "analytics.plan.demo:seed_plans",
-    "analytics.health.demo:seed_health",
-    "analytics.playbooks.demo:seed_playbooks",
-)
+# Feature steps, each a function of the demo context, run in order after the accounts exist.
+DEMO_STEPS = (seed_usage, seed_knowledge, seed_surveys, seed_maturity, seed_plans, seed_health, seed_playbooks)
 
 COMPANY_WORDS = (
     "Acme Northwind Globex Initech Umbrella Stark Wayne Wonka Hooli Vandelay Soylent Tyrell Cyberdyne Aperture "
@@ -151,10 +150,8 @@ def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> 
 
 def run_demo_steps(ctx: DemoContext) -> None:
     """Run every feature's demo step in order, flushing after each."""
-    for target in DEMO_STEPS:
-        module_name, function = target.split(":")
-        module = __import__(module_name, fromlist=[function])
-        getattr(module, function)(ctx)
+    for step in DEMO_STEPS:
+        step(ctx)
         Session.flush()
 
 

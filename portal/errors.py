@@ -9,6 +9,7 @@ from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
+from models.db import Session
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -48,8 +49,6 @@ def _handle_http(exc: HTTPException):
 
 
 def _rollback_quietly() -> None:
-    from models.db import Session
-
     # After a lost connection the rollback fails too; the session is discarded at teardown all the same.
     with suppress(sa_exc.SQLAlchemyError, psycopg.Error, sqlite3.Error):
         Session.rollback()

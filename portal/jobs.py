@@ -21,6 +21,13 @@ import logging
 import redis
 from flask import after_this_request, current_app, g, has_app_context, has_request_context
 from rq import Queue, get_current_job
+from sqlalchemy import event
+
+from core.outbox import committed_mail, flush_outbox
+from core.validation import ServiceError
+from models.db import Session
+from portal.tasks import recompute_health, send_surveys
+from surveys.nps.campaigns import surveyed_account
 
 QUEUE_NAME = "portal"
 PENDING_PREFIX = "portal:jobs:pending:"
@@ -75,6 +82,13 @@ def enqueue(name: str, **kwargs) -> bool:
         return False
 
 
+@event.listens_for(Session, "after_commit")
+def _flush_soon_after_commit(session) -> None:
+    # Only committed mail is worth a flush job; the job is queued once per request, as its response is made.
+    if committed_mail(session):
+        flush_mail_after_request()
+
+
 def flush_mail_after_request() -> None:
     """Queue one mail flush when the current request's response is ready (call after a commit that holds mail)."""
     if not has_request_context() or g.get("_mail_flush_requested"):
@@ -87,7 +101,8 @@ def flush_mail_after_request() -> None:
         return response
 
 
-# Jobs: run by `flask --app wsgi worker`. Each builds its context, clears its pending mark, calls the CLI's function.
+# Jobs: run by `flask --app wsgi worker`. Each builds its context, clears its pending mark, runs the task
+# its CLI command runs too (portal/tasks.py).
 
 def _job_context():
     """A fresh app context: of the active app (the worker command's), else of an app built from the environment."""
@@ -95,6 +110,7 @@ def _job_context():
     if has_app_context():
         return current_app._get_current_object().app_context()
     if _process_app is None:
+        # Imported here, not at the top: the factory registers the blueprints, and they queue jobs.
         from portal import create_app
 
         _process_app = create_app()
@@ -110,8 +126,6 @@ def _starting(name: str, kwargs: dict) -> None:
 
 def flush_mail_job() -> str:
     """Deliver the outbox, like `mail flush`."""
-    from core.outbox import flush_outbox
-
     with _job_context():
         _starting("mail.flush", {})
         return flush_outbox().summary()
@@ -119,11 +133,9 @@ def flush_mail_job() -> str:
 
 def recompute_health_job() -> str:
     """Recompute every account's health for today, like `health recompute`; new warnings' mail is flushed next."""
-    from portal.cli.health import recompute_and_commit
-
     with _job_context():
         _starting("health.recompute", {})
-        summary = recompute_and_commit(None)
+        summary = recompute_health(None)
         if summary["warnings"]:
             enqueue("mail.flush")
         return f"Health of {summary['accounts']} accounts computed for {summary['as_of'].isoformat()}."
@@ -131,14 +143,12 @@ def recompute_health_job() -> str:
 
 def send_surveys_job(account: str | None = None) -> str:
     """Queue due NPS invitations and deliver them, like `surveys send [--account EXT]`."""
-    from portal.cli.surveys import AccountRefused, send_surveys, surveyed_account
-
     kwargs = {"account": account} if account is not None else {}
     with _job_context():
         _starting("surveys.send", kwargs)
         try:
             target = surveyed_account(account)
-        except AccountRefused as exc:
+        except ServiceError as exc:
             log.warning("surveys.send job skipped: %s", exc)
             return str(exc)
         report, flush_report = send_surveys(target)

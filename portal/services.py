@@ -5,67 +5,16 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from core.tokens import new_token
+from core.validation import ServiceError, normalise_email, parse_amount, parse_count, parse_date
 from models.accounts import ROLES, Account, ApiToken, User
 from models.db import Session, utcnow
 from portal.auth.passwords import hash_password, password_problem
 
 EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$")
 STATUSES = ("active", "churned")
-
-
-class ServiceError(ValueError):
-    """Input that cannot be accepted; the message is a sentence for the user, `field` the input it is about."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-def parse_date(value: str | date | None, what: str, field: str | None = None) -> date | None:
-    """A YYYY-MM-DD date or None; ServiceError naming the field otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        if len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ServiceError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", field) from None
-
-
-def parse_amount(value: str | Decimal, what: str, field: str | None = None) -> Decimal:
-    """A non-negative money amount."""
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise ServiceError(f"{what} must be a number, not {value!r}.", field) from None
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e12"):
-        raise ServiceError(f"{what} must be a number between 0 and 999,999,999,999.", field)
-    return amount.quantize(Decimal("0.01"))
-
-
-def parse_count(value: str | int, what: str, field: str | None = None) -> int:
-    """A non-negative whole number."""
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ServiceError(f"{what} must be a whole number, not {value!r}.", field) from None
-    if number < 0 or number > 10_000_000:
-        raise ServiceError(f"{what} must be between 0 and 10,000,000.", field)
-    return number
-
-
-def normalise_email(value: str) -> str:
-    """A syntactically valid e-mail address, lower-cased."""
-    try:
-        return validate_email(value.strip(), check_deliverability=False, test_environment=True).normalized.lower()
-    except EmailNotValidError:
-        raise ServiceError(f"{value!r} is not a valid e-mail address.", "email") from None
 
 
 def user_by_email(email: str) -> User | None:
@@ -239,8 +188,6 @@ def set_password(user: User, password: str) -> None:
 
 def create_token(*, email: str, name: str | None = None) -> str:
     """Add an API token for a user and return it (it is shown once and only its hash is kept)."""
-    from portal.api.core import new_token
-
     user = user_by_email(email or "")
     if user is None:
         raise ServiceError(f"No user has the e-mail {email!r}.", "email")

@@ -3,17 +3,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, case, delete, func, insert, select, text, true
+from sqlalchemy import case, delete, func, insert, select, text, true
 
+from analytics.health.history import latest_score, midnight, nps_by_account
 from analytics.health.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
+from analytics.health.warnings import raise_warnings
+from analytics.plan.queries import progress_by_account
+from core.settings import get_setting
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
-from models.surveys import SurveyResponse
+from surveys.maturity.queries import latest_levels
 from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
 
 
@@ -32,62 +36,20 @@ class AccountFacts:
 
 def health_weights() -> dict:
     """The component weights from the settings (defaults when unset)."""
-    from core.settings import get_setting
-
     return {**DEFAULT_WEIGHTS, **(get_setting("health.weights", DEFAULT_WEIGHTS) or {})}
 
 
 def health_bands() -> dict:
     """The band thresholds from the settings (defaults when unset)."""
-    from core.settings import get_setting
-
     return {**DEFAULT_BANDS, **(get_setting("health.bands", DEFAULT_BANDS) or {})}
 
 
-def _optional(module: str, function: str):
-    """A function of a module that may not exist yet in this installation."""
-    try:
-        return getattr(__import__(module, fromlist=[function]), function)
-    except (ImportError, AttributeError):
-        return None
+def gather(as_of: date, account_ids: Optional[list[int]] = None, *,
+           engagement_until: Optional[datetime] = None) -> dict[int, AccountFacts]:
+    """Figures for every active account on as_of (or only these), from a handful of aggregate queries.
 
-
-def _nps_by_account(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, tuple[float, int]]:
-    """NPS over the 365 days to as_of from each respondent's latest answer: {account: (nps, n)}."""
-    end = as_of + timedelta(days=1)
-    ranked = (
-        select(
-            SurveyResponse.account_id,
-            SurveyResponse.score,
-            func.row_number().over(
-                partition_by=(SurveyResponse.account_id, SurveyResponse.respondent),
-                order_by=(SurveyResponse.ts.desc(), SurveyResponse.id.desc()),
-            ).label("rank"),
-        )
-        .where(SurveyResponse.ts >= _midnight(as_of - timedelta(days=364)), SurveyResponse.ts < _midnight(end))
-    )
-    if account_ids is not None:
-        ranked = ranked.where(SurveyResponse.account_id.in_(account_ids))
-    ranked = ranked.subquery()
-    rows = Session.execute(
-        select(
-            ranked.c.account_id,
-            func.count(),
-            func.sum(case((ranked.c.score >= 9, 1), else_=0)),
-            func.sum(case((ranked.c.score <= 6, 1), else_=0)),
-        ).where(ranked.c.rank == 1).group_by(ranked.c.account_id)
-    ).all()
-    return {a: ((p - d) * 100.0 / n, n) for a, n, p, d in rows if n}
-
-
-def _midnight(day: date):
-    from datetime import datetime, time, timezone
-
-    return datetime.combine(day, time.min, tzinfo=timezone.utc)
-
-
-def gather(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, AccountFacts]:
-    """Figures for every active account on as_of (or only these), from a handful of aggregate queries."""
+    Portal engagement counts up to the end of as_of, or only before engagement_until when given.
+    """
 
     def only(column):
         return column.in_(account_ids) if account_ids is not None else true()
@@ -163,9 +125,9 @@ def gather(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, Ac
         ):
             feature_users.setdefault(account_id, []).append(int(users))
 
-    nps = _nps_by_account(as_of, account_ids)
+    nps = nps_by_account(as_of, account_ids)
 
-    since_90 = _midnight(as_of - timedelta(days=89))
+    since_90 = midnight(as_of - timedelta(days=89))
     engagement = {
         row.account_id: int(row.recent or 0)
         for row in Session.execute(
@@ -173,15 +135,14 @@ def gather(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, Ac
                 EngagementEvent.account_id,
                 func.sum(case((EngagementEvent.ts >= since_90, 1), else_=0)).label("recent"),
             )
-            .where(EngagementEvent.ts < _midnight(as_of + timedelta(days=1)), only(EngagementEvent.account_id))
+            .where(EngagementEvent.ts < (engagement_until or midnight(as_of + timedelta(days=1))),
+                   only(EngagementEvent.account_id))
             .group_by(EngagementEvent.account_id)
         )
     }
 
-    progress_by_account = _optional("analytics.plan_queries", "progress_by_account")
-    plan = progress_by_account(as_of) if progress_by_account else {}
-    latest_levels = _optional("surveys.maturity_queries", "latest_levels")
-    levels = latest_levels() if latest_levels else {}
+    plan = progress_by_account(as_of)
+    levels = latest_levels()
 
     for account_id, f in facts.items():
         f.inputs.key_features = key_features
@@ -243,8 +204,6 @@ def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
     facts, results = compute_all(as_of)
     raised = []
     if warnings:
-        from analytics.health.warnings import raise_warnings
-
         raised = raise_warnings(as_of, facts, results)
     stored = store(as_of, facts, results)
     Session.flush()
@@ -252,58 +211,19 @@ def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
 
 
 def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, HealthResult]:
-    """The latest stored score of an account, or one computed now when none is stored."""
-    row = Session.scalars(
-        select(HealthScore).where(HealthScore.account_id == account.id).order_by(HealthScore.as_of.desc()).limit(1)
-    ).first()
+    """The latest stored score of an account, or one computed now (and not stored) when none is stored.
+
+    Nothing is written: a page view must not commit. The score computed on demand leaves out the
+    portal visits of the day itself, so every viewer that day (the customer, then their CSM) sees the
+    same figure until the daily recompute stores one.
+    """
+    row = latest_score(account.id)
     if row is not None:
         components = json.loads(row.components_json)
         return row.as_of, HealthResult(row.score, row.band, [Component(**c) for c in components])
     as_of = as_of or utcnow().date()
-    facts = gather(as_of, [account.id])
+    facts = gather(as_of, [account.id], engagement_until=midnight(as_of))
     if account.id not in facts:
         facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
                                          AccountInputs(seats=account.seats))
-    result = score_account(facts[account.id].inputs, health_weights(), health_bands())
-    _keep_first_score(as_of, facts[account.id], result)
-    return as_of, result
-
-
-def _keep_first_score(as_of: date, facts: AccountFacts, result: HealthResult) -> None:
-    """Store a score computed on demand, so every later viewer that day sees the same figure.
-
-    Without this, a customer's own visit (engagement) would change the score their CSM sees a
-    moment later. A concurrent request that stored it first wins; its row is the one kept.
-    """
-    from sqlalchemy.exc import IntegrityError
-
-    try:
-        with Session.begin_nested():
-            Session.connection().execute(insert(HealthScore.__table__), [{
-                "account_id": facts.account_id, "as_of": as_of, "score": result.score, "band": result.band,
-                "components_json": json.dumps(result.as_dicts()), "arr": facts.arr, "computed_at": utcnow(),
-            }])
-    except IntegrityError:
-        return  # the savepoint was rolled back; the row stored first stays
-    Session.commit()
-
-
-def score_on(account_ids: list[int], day: date, *, summary: bool = False) -> dict[int, HealthScore]:
-    """Each account's latest stored score on or before day.
-
-    With summary=True the rows hold only account_id, as_of, score, band and arr (no components, no ORM
-    objects): what lists of hundreds of accounts need, at a fraction of the cost.
-    """
-    latest = (
-        select(HealthScore.account_id, func.max(HealthScore.as_of).label("as_of"))
-        .where(HealthScore.as_of <= day, HealthScore.account_id.in_(account_ids))
-        .group_by(HealthScore.account_id)
-        .subquery()
-    )
-    joined = and_(latest.c.account_id == HealthScore.account_id, latest.c.as_of == HealthScore.as_of)
-    if summary:
-        rows = Session.execute(select(HealthScore.account_id, HealthScore.as_of, HealthScore.score, HealthScore.band,
-                                      HealthScore.arr).join(latest, joined)).all()
-    else:
-        rows = Session.scalars(select(HealthScore).join(latest, joined)).all()
-    return {row.account_id: row for row in rows}
+    return as_of, score_account(facts[account.id].inputs, health_weights(), health_bands())

@@ -8,6 +8,8 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from analytics.health.history import midnight, score_on
+from core.outbox import queue_mail
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -104,19 +106,15 @@ def find_conditions(as_of: date, facts: dict, results: dict, previous_bands: dic
 
 
 def _detractors(as_of: date) -> list[tuple]:
-    from analytics.health.recompute import _midnight
-
     return Session.execute(
         select(SurveyResponse.id, SurveyResponse.account_id, SurveyResponse.respondent, SurveyResponse.score, SurveyResponse.ts)
         .where(SurveyResponse.score <= 6,
-               SurveyResponse.ts >= _midnight(as_of - timedelta(days=DETRACTOR_LOOKBACK_DAYS - 1)),
-               SurveyResponse.ts < _midnight(as_of + timedelta(days=1)))
+               SurveyResponse.ts >= midnight(as_of - timedelta(days=DETRACTOR_LOOKBACK_DAYS - 1)),
+               SurveyResponse.ts < midnight(as_of + timedelta(days=1)))
     ).all()
 
 
 def _previous_bands(as_of: date, account_ids: list[int]) -> dict[int, str]:
-    from analytics.health.recompute import score_on
-
     return {a: row.band for a, row in score_on(account_ids, as_of - timedelta(days=1), summary=True).items()}
 
 
@@ -153,11 +151,7 @@ def raise_warnings(as_of: date, facts: dict, results: dict) -> list[HealthWarnin
 
 
 def mail_pending() -> int:
-    """Queue one mail to the CSM for each warning not mailed yet (when the outbox exists)."""
-    try:
-        from core.outbox import queue_mail
-    except ImportError:
-        return 0
+    """Queue one mail to the CSM for each warning not mailed yet."""
     rows = Session.execute(
         select(HealthWarning, Account, User)
         .join(Account, Account.id == HealthWarning.account_id)

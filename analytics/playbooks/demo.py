@@ -18,6 +18,7 @@ from models.health import HealthScore
 from models.playbooks import CsmTask, Playbook, PlaybookEpisode, PlaybookSend, Segment
 from models.usage import KeyFeature
 from analytics.playbooks.results import band_on
+from models.knowledge import Article
 
 
 def _playbooks(ctx) -> list[tuple[Playbook, tuple[str, ...]]]:
@@ -30,7 +31,6 @@ def _playbooks(ctx) -> list[tuple[Playbook, tuple[str, ...]]]:
         unused.append({"kind": "seat_utilisation", "op": "<", "percent": 40})
     feature_name = feature.name if feature is not None else "the key features"
     guide = ""
-    from models.knowledge import Article
 
     published = select(Article.slug).where(Article.status == "published")
     slug = None

@@ -13,6 +13,8 @@ from models.db import Session, utcnow
 from models.health import HealthScore
 from models.playbooks import Playbook, PlaybookEpisode, PlaybookSend
 from models.usage import UsageFeatureDay
+from models import knowledge
+from datetime import datetime, time, timezone
 
 HORIZONS = (30, 60, 90)
 FOLLOW_DAYS = 90  # article views and feature use count within this many days of entering
@@ -98,13 +100,10 @@ def measure(playbook: Playbook, scope=None, today: date | None = None) -> dict[s
 
 def _article_days(playbook: Playbook, account_ids: list[int], first_day: date) -> dict[int, list[date]]:
     """Days each account viewed an article the playbook links (when the knowledge base logs views)."""
-    from models import knowledge
-
     article, view = getattr(knowledge, "Article", None), getattr(knowledge, "KbView", None)
     slugs = linked_slugs(playbook.email_body)
     if article is None or view is None or not slugs:
         return {}
-    from datetime import datetime, time, timezone
 
     since = datetime.combine(first_day, time(), tzinfo=timezone.utc)
     days: dict[int, list[date]] = {}

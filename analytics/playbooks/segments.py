@@ -30,6 +30,8 @@ from models.health import HealthScore
 from models.maturity import AssessmentRound, AssessmentRoundLevel, MaturityDimension, MaturityLevel
 from models.surveys import SurveyResponse
 from models.usage import KeyFeature, UsageFeatureDay, UsageUserDay
+from datetime import datetime, time, timezone
+from core.tiers import tier_by_account
 
 TIERS = ("top", "leveraged", "scalable")
 BANDS = ("red", "yellow", "green")
@@ -223,8 +225,6 @@ def _feature_used(rule: dict, today: date):
 
 
 def _nps_condition(rule: dict, today: date):
-    from datetime import datetime, time, timezone
-
     since = datetime.combine(today - timedelta(days=rule["days"] - 1), time(), tzinfo=timezone.utc)
     scores = or_(*[SurveyResponse.score.between(*NPS_CATEGORIES[c]) for c in rule["in"]])
     return exists().where(SurveyResponse.account_id == Account.id, SurveyResponse.ts >= since, scores)
@@ -261,8 +261,6 @@ def compile_rule(rule: dict, today: date, tiers: dict[int, str] | None = None):
     kind = rule["kind"]
     if kind == "tier":
         if tiers is None:
-            from core.tiers import tier_by_account
-
             tiers = tier_by_account()
         return Account.id.in_(sorted(i for i, tier in tiers.items() if tier in rule["in"]) or [-1])
     if kind == "health_band":

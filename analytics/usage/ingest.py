@@ -16,6 +16,7 @@ from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from analytics.usage.rollups import store_rows
+from core.validation import ServiceError, normalise_email
 from models.accounts import Account, User
 from models.db import Session, is_postgres, utcnow
 from models.usage import EVENT_TYPES
@@ -159,7 +160,7 @@ def _synthetic_email(account_id: int, vendor_id: str) -> str:
 
 def _resolve_users(items: list[_Item], errors: list[dict]) -> list[dict]:
     """Set user_id on items whose user exists; return the users still to create (one per key)."""
-    from portal.services import ServiceError, normalise_email
+
 
     by_email: dict[str, list[_Item]] = {}
     by_vendor_id: dict[tuple[int, str], list[_Item]] = {}

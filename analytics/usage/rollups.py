@@ -14,6 +14,7 @@ from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table,
 
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
+from sqlalchemy import bindparam as _bind
 
 _scratch = MetaData()
 
@@ -215,7 +216,6 @@ def rebuild_rollups(account_ids: list[int]) -> None:
     """Recompute every rollup of these accounts from their raw events (demo loading, repairs)."""
     if not account_ids:
         return
-    from sqlalchemy import bindparam as _bind
 
     day = "(ts AT TIME ZONE 'UTC')::date" if is_postgres(Session) else "substr(ts, 1, 10)"
     ids = _bind("ids", expanding=True)

@@ -1,9 +1,7 @@
 """What every API route shares: bearer-token sign-in, rights, JSON input, dates, errors."""
 from __future__ import annotations
 
-import hashlib
-import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, current_app, g, request
@@ -12,11 +10,11 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from models.accounts import Account, ApiToken, User
 from models.db import Session, utcnow
+from core.tokens import hash_token
 from portal.access import account_for
 from portal.extensions import csrf, limiter
 
 API_PREFIX = "/api/v1"
-TOKEN_PREFIX = "csp_"
 
 
 class ValidationFailed(UnprocessableEntity):
@@ -30,17 +28,6 @@ class ValidationFailed(UnprocessableEntity):
 def invalid(message: str, errors: list[dict] | None = None):
     """Stop the request with a 422 JSON error."""
     raise ValidationFailed(message, errors)
-
-
-def new_token() -> tuple[str, str]:
-    """A fresh API token and the hash to store (the token itself is shown once, never stored)."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    return token, hash_token(token)
-
-
-def hash_token(token: str) -> str:
-    """Hex SHA-256 of a token (tokens are long and random, so a fast hash is enough)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
 def _authenticate():
@@ -161,8 +148,6 @@ def parse_iso_date(value: str | None, name: str) -> date | None:
 
 def date_range(default_days: int = 30) -> tuple[date, date]:
     """Inclusive (start, end) from ?start=&end=; defaults to the last default_days UTC days."""
-    from datetime import timedelta
-
     end = parse_iso_date(request.args.get("end"), "end") or utcnow().date()
     start = parse_iso_date(request.args.get("start"), "start") or end - timedelta(days=default_days - 1)
     if start > end:

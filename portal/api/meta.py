@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from portal.api import events, health, kb, surveys, usage
 from portal.api.core import api_blueprint
 
 bp = api_blueprint("api_meta", __name__)
 
 # Modules that contribute OPENAPI_PATHS, in the order they are listed.
-RESOURCE_MODULES = ("portal.api.events", "portal.api.usage", "portal.api.surveys", "portal.api.kb", "portal.api.health")
+RESOURCE_MODULES = (events, usage, surveys, kb, health)
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -51,9 +52,8 @@ def build_openapi() -> dict:
             }
         }
     }
-    for name in RESOURCE_MODULES:
-        module = __import__(name, fromlist=["OPENAPI_PATHS"])
-        paths.update(getattr(module, "OPENAPI_PATHS", {}))
+    for module in RESOURCE_MODULES:
+        paths.update(module.OPENAPI_PATHS)
     paths = {path: {method: {**operation, "responses": {**operation["responses"], **COMMON_RESPONSES}}
                     for method, operation in operations.items()} for path, operations in paths.items()}
     return {

@@ -13,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from models.accounts import User
 from models.db import Session
+from core.outbox import queue_mail
 
 SALT = "portal.password-reset"
 MAX_AGE_SECONDS = 3600
@@ -53,8 +54,6 @@ def reset_url(user: User) -> str:
 
 def queue_reset_mail(user: User) -> None:
     """Put the reset mail in the outbox (sent after the commit by `mail flush`)."""
-    from core.outbox import queue_mail
-
     queue_mail(
         user.email,
         "Set a new password for the Customer Success Portal",

@@ -4,21 +4,15 @@ from __future__ import annotations
 import click
 from flask import Flask
 
-# Groups of every feature, as "module:attribute"; imported when the CLI is registered.
-CLI_GROUPS = (
-    "portal.cli.database:db_cli",
-    "portal.cli.people:accounts_cli",
-    "portal.cli.people:users_cli",
-    "portal.cli.people:tokens_cli",
-    "portal.cli.demo:demo_cli",
-    "portal.cli.events:events_cli",
-    "portal.cli.health:health_cli",
-    "portal.cli.playbooks:playbooks_cli",
-    "portal.cli.surveys:surveys_cli",
-    "portal.mail.cli:mail_cli",
-    "portal.cli.worker:worker_command",
-)
-
+from portal.cli.database import db_cli
+from portal.cli.demo import demo_cli
+from portal.cli.events import events_cli
+from portal.cli.health import health_cli
+from portal.cli.people import accounts_cli, tokens_cli, users_cli
+from portal.cli.playbooks import playbooks_cli
+from portal.cli.surveys import surveys_cli
+from portal.cli.worker import worker_command
+from portal.mail.cli import mail_cli
 
 def _show_one_line(self, file=None):
     # The contract asks for one clear line on stderr for a bad option, not click's usage block.
@@ -30,7 +24,6 @@ click.exceptions.UsageError.show = _show_one_line
 
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
-    for target in CLI_GROUPS:
-        module_name, attribute = target.split(":")
-        module = __import__(module_name, fromlist=[attribute])
-        app.cli.add_command(getattr(module, attribute))
+    for command in (db_cli, accounts_cli, users_cli, tokens_cli, demo_cli, events_cli, health_cli, playbooks_cli,
+                    surveys_cli, mail_cli, worker_command):
+        app.cli.add_command(command)

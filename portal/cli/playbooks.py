@@ -3,6 +3,10 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+from analytics.playbooks.engine import run_playbooks
+from models.db import Session
+from portal.mail.cli import echo_flush
+from core.outbox import flush_outbox
 
 playbooks_cli = AppGroup("playbooks", help="Playbooks.")
 
@@ -11,11 +15,6 @@ playbooks_cli = AppGroup("playbooks", help="Playbooks.")
 @click.option("--dry-run", is_flag=True, help="List who would get what, one line per person and action; change nothing.")
 def run_command(dry_run: bool):
     """Evaluate every active playbook, queue what is due and deliver the outbox."""
-    from analytics.playbooks.engine import run_playbooks
-    from models.db import Session
-    from portal.mail.cli import echo_flush
-    from core.outbox import flush_outbox
-
     try:
         report = run_playbooks(dry_run=dry_run)
     except Exception:

@@ -13,6 +13,7 @@ import redis
 from flask import current_app
 from flask.cli import with_appcontext
 from rq import SimpleWorker
+from portal.jobs import job_queue
 
 
 @click.command("worker")
@@ -20,8 +21,6 @@ from rq import SimpleWorker
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run background jobs (mail flush, health recompute, survey sends) from the Redis queue."""
-    from portal.jobs import job_queue
-
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise click.ClickException("REDIS_URL is not set; set it to the Redis the web workers use "

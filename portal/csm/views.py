@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from analytics.health.history import score_on
 from analytics.health.recompute import health_bands, health_weights
 from analytics.portfolio import (
     DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, nps_by_account, sort_rows, vendor_metrics,
@@ -21,6 +22,12 @@ from models.health import HealthWarning
 from portal.access import admin_required, staff_required, visible_accounts, visible_accounts_clause
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
+from core.settings import get_setting
+from analytics.forecast import red_risk
+from analytics.health.charts import distribution_chart as build, empty
+from analytics.forecast import history_version
+from analytics.health.scoring import validate_bands, validate_weights
+from core.settings import set_setting
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
 
@@ -63,12 +70,10 @@ def portfolio():
     """The accounts this CSM looks after (all, for an admin), and what needs attention."""
     today = utcnow().date()
     accounts, csm_id = _accounts_in_view()
-    from core.settings import get_setting
 
     nps = nps_by_account(today, [a.id for a in accounts])  # read once for the metrics and the table
     metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)), nps)
     active = [a for a in accounts if a.status == "active"]
-    from analytics.forecast import red_risk
 
     chain, risk = red_risk(today)  # reads every account's health history: once per page
     rows = account_rows(active, today, risk, nps)
@@ -105,10 +110,6 @@ def portfolio():
 @staff_required
 def distribution_chart():
     """Health distribution of the accounts in view, now against 90 days ago."""
-    from analytics.health.charts import distribution_chart as build, empty
-    from analytics.forecast import history_version
-    from analytics.health.recompute import score_on
-
     today = utcnow().date()
     accounts, _ = _accounts_in_view()
     ids = [a.id for a in accounts if a.status == "active"]
@@ -172,10 +173,6 @@ def resolve(warning_id: int):
 @admin_required
 def health_settings():
     """Weights and band thresholds of the health score, with a preview of band changes."""
-    from analytics.health.scoring import validate_bands, validate_weights
-    from core.settings import set_setting
-
-    from core.settings import get_setting
 
     weights, bands = health_weights(), health_bands()
     margin = float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN))

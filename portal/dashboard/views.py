@@ -18,6 +18,7 @@ from models.usage import EngagementEvent
 from portal.access import account_or_404
 from portal.charts import cached_chart, chart_response
 from portal.dashboard.cards import Period
+from datetime import date
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 
@@ -108,8 +109,6 @@ def overview(ext: str):
 
 def _period_from_query() -> Period:
     """?start=&end= as a Period; 400 when malformed, reversed or too long; default the last 30 days."""
-    from datetime import date
-
     try:
         start = date.fromisoformat(request.args["start"]) if request.args.get("start") else None
         end = date.fromisoformat(request.args["end"]) if request.args.get("end") else None

@@ -11,6 +11,8 @@ import click
 from flask.cli import AppGroup
 
 from core.outbox import flush_outbox
+from datetime import timedelta
+from models.db import utcnow
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")
 
@@ -32,9 +34,6 @@ def echo_flush(report, fail_when_unusable: bool = True) -> None:
 @click.option("--retry-now", is_flag=True, help="Retry failed messages now instead of waiting for their back-off.")
 def flush_command(limit: int | None, retry_now: bool):
     """Deliver queued mail; what fails stays queued for the next flush."""
-    from datetime import timedelta
-
-    from models.db import utcnow
 
     now = utcnow() + timedelta(days=1) if retry_now else None
     echo_flush(flush_outbox(limit=limit, now=now))

@@ -17,6 +17,15 @@ from portal.playbooks import queries
 from analytics.playbooks import services
 from portal.playbooks.forms import RULES_HELP, ButtonForm, DeleteForm, HoldoutForm, PlaybookForm, SegmentForm
 from analytics.playbooks.results import HORIZONS, measure
+from core.settings import set_setting
+from sqlalchemy import select
+from models.usage import KeyFeature
+from models.accounts import Account
+from portal.access import visible_accounts_clause
+from core.tiers import TIERS
+from analytics.cohorts import cohort_data
+from analytics import playbook_charts
+from portal.charts import chart_response, figure_json
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
 PREVIEW_LIMIT = 50
@@ -41,8 +50,6 @@ def index():
 @admin_required
 def holdout():
     """Change the hold-out share of every playbook (admins)."""
-    from core.settings import set_setting
-
     form = HoldoutForm()
     if form.validate_on_submit():
         set_setting(HOLDOUT_SETTING, form.percent.data / 100)
@@ -54,9 +61,6 @@ def holdout():
 
 
 def _segment_page(form: SegmentForm, segment=None):
-    from sqlalchemy import select
-
-    from models.usage import KeyFeature
 
     feature = Session.scalar(select(KeyFeature.feature).order_by(KeyFeature.id)) or "FEATURE"
     examples = {kind: {k: (feature if v == "FEATURE" else v) for k, v in rule.items()}
@@ -244,11 +248,6 @@ def playbook_activate(playbook_id: int):
 @staff_required
 def playbook_dry_run(playbook_id: int):
     """Who would get what if this playbook ran now (among the user's accounts); nothing is changed."""
-    from sqlalchemy import select
-
-    from models.accounts import Account
-    from portal.access import visible_accounts_clause
-
     playbook = queries.readable_playbook_or_404(playbook_id, current_user)
     if not ButtonForm().validate_on_submit():
         abort(400)
@@ -269,8 +268,6 @@ def playbook_dry_run(playbook_id: int):
 @staff_required
 def playbook_results(playbook_id: int):
     """Accounts reached against held-out accounts: contacted, articles opened, feature adopted, band moves."""
-    from portal.access import visible_accounts_clause
-
     playbook = queries.readable_playbook_or_404(playbook_id, current_user)
     groups = measure(playbook, visible_accounts_clause(current_user))
     return render_template("playbooks/results.html", playbook=playbook, groups=groups, horizons=HORIZONS)
@@ -325,8 +322,6 @@ def unsubscribe_page(token: str):
 
 def _cohort_filters() -> dict:
     """Tier, CSM and grouping from the query string (a GET filter, nothing is changed)."""
-    from core.tiers import TIERS
-
     tier = request.args.get("tier") or None
     by = request.args.get("by", "month")
     csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else current_user.id
@@ -335,9 +330,6 @@ def _cohort_filters() -> dict:
 
 
 def _cohorts(filters: dict):
-    from analytics.cohorts import cohort_data
-    from portal.access import visible_accounts_clause
-
     return cohort_data(visible_accounts_clause(current_user), tier=filters["tier"], csm_id=filters["csm_id"],
                        by=filters["by"])
 
@@ -346,8 +338,6 @@ def _cohorts(filters: dict):
 @staff_required
 def cohorts():
     """Accounts grouped by start month or quarter: retention heat-map tables and charts by age."""
-    from sqlalchemy import select
-
     filters = _cohort_filters()
     data = _cohorts(filters)
     csms = []
@@ -371,9 +361,6 @@ EMPTY_CHART_MESSAGES = {
 @staff_required
 def cohort_chart(name: str):
     """A cohort chart as Bokeh JSON, or the empty state."""
-    from analytics import playbook_charts
-    from portal.charts import chart_response, figure_json
-
     if name not in COHORT_CHARTS:
         abort(404)
     data = _cohorts(_cohort_filters())

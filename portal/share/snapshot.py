@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import distinct, func, select
 
+from analytics.health.history import midnight
 from models.accounts import Account
 from models.db import Session
 from models.health import HealthScore
@@ -28,7 +29,6 @@ METRICS = (
 
 def _period_figures(account: Account, period: Period) -> dict:
     """The metrics of one period."""
-    from analytics.health.recompute import _midnight
     from models.surveys import SurveyResponse
 
     totals = Session.execute(
@@ -47,8 +47,8 @@ def _period_figures(account: Account, period: Period) -> dict:
         .order_by(HealthScore.as_of.desc()).limit(1)).first()
     scores = Session.execute(
         select(SurveyResponse.respondent, SurveyResponse.score, SurveyResponse.ts)
-        .where(SurveyResponse.account_id == account.id, SurveyResponse.ts >= _midnight(period.start),
-               SurveyResponse.ts < _midnight(period.end + timedelta(days=1)))
+        .where(SurveyResponse.account_id == account.id, SurveyResponse.ts >= midnight(period.start),
+               SurveyResponse.ts < midnight(period.end + timedelta(days=1)))
         .order_by(SurveyResponse.ts)).all()
     latest = {row.respondent: row.score for row in scores}
     nps = None

@@ -17,6 +17,9 @@ from portal.services import ServiceError
 from portal.share.forms import RevokeForm, ShareLinkForm
 from portal.share.services import create_link, link_for_token, link_state, log_visit, previous_link, revoke_link
 from portal.share.snapshot import METRICS, changes, quarter_periods
+from analytics.health.charts import active_users_chart, empty, history_chart
+from analytics.health.recompute import health_bands
+from datetime import timedelta
 
 bp = Blueprint("share", __name__)
 CHARTS = ("period_active_users", "health")  # the review's own charts; the dashboard's come frozen in the snapshot
@@ -121,9 +124,6 @@ def review(token: str):
 @bp.get("/share/<token>/charts/<name>.json")
 def chart(token: str, name: str):
     """A chart of the review, drawn from the frozen snapshot."""
-    from analytics.health.charts import active_users_chart, empty, history_chart
-    from analytics.health.recompute import health_bands
-
     link = _valid_link_or_gone(token)
     snapshot = json.loads(link.snapshot_json)
     frozen = (snapshot.get("dashboard") or {}).get("charts", {})
@@ -136,7 +136,6 @@ def chart(token: str, name: str):
         if not any(current) and not any(snapshot["previous_daily_active_users"]):
             return empty("No usage was recorded in this period or the one before.")
         start = date.fromisoformat(snapshot["period"]["start"])
-        from datetime import timedelta
 
         days = [start + timedelta(days=k) for k in range(len(current))]
         return chart_response(figure_json(active_users_chart(days, current, snapshot["previous_daily_active_users"])))

@@ -17,6 +17,9 @@ from models.maturity import (
 )
 from models.usage import KeyFeature, UsageFeatureDay
 from surveys.maturity import scoring
+from models.knowledge import Article, kb_article_feature
+from knowledge.recommend_card import articles_for_levels
+from core.tiers import tier_by_account
 
 USAGE_WINDOW_DAYS = 90
 
@@ -100,8 +103,6 @@ class DimensionResult:
 
 def article_links(slugs: set[str], key_feature_ids: set[int]) -> tuple[dict[str, dict], dict[int, list[dict]]]:
     """Published knowledge articles: by slug, and by the key feature they help with ({"slug", "title", "url"})."""
-    from models.knowledge import Article, kb_article_feature
-
     def link(article) -> dict:
         return {"slug": article.slug, "title": article.title, "url": f"/kb/{article.slug}"}
 
@@ -121,8 +122,6 @@ def article_links(slugs: set[str], key_feature_ids: set[int]) -> tuple[dict[str,
 
 def level_articles(levels: list[int]) -> list[dict]:
     """Published articles the knowledge base ties to these maturity levels."""
-    from knowledge.recommend_card import articles_for_levels
-
     return [{"slug": a.slug, "title": a.title, "url": f"/kb/{a.slug}"} for a in articles_for_levels(levels)]
 
 
@@ -217,8 +216,6 @@ def round_respondents(assessment_round: AssessmentRound) -> list[DraftView]:
 
 def peer_benchmark(account_id: int) -> dict | None:
     """Quartiles of the latest levels of the other accounts of the same tier; None below the k-anonymity floor."""
-    from core.tiers import tier_by_account
-
     tiers = tier_by_account()
     tier = tiers.get(account_id)
     if tier is None:

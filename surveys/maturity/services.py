@@ -13,9 +13,10 @@ from models.maturity import (
     MaturityDimension, MaturityLevel, MaturityModel, MaturityOption, MaturityQuestion,
 )
 from models.usage import KeyFeature
-from portal.services import ServiceError
+from core.validation import ServiceError
 from surveys.maturity import document
 from surveys.maturity.scoring import combine
+from core.outbox import queue_mail
 
 ROUND_DAYS = 30  # answers given within this many days of a round's start combine into one result
 
@@ -268,7 +269,6 @@ def notify_drop(assessment_round: AssessmentRound) -> bool:
     assessment_round.drop_notified_at = utcnow()
     if account.csm is None:
         return False
-    from core.outbox import queue_mail
 
     levels = {level.number: level.name for level in assessment_round.model.levels}
     queue_mail(account.csm.email, f"{account.name}: maturity level fell to {levels.get(assessment_round.overall_level)}",

@@ -27,6 +27,9 @@ from models.surveys import SurveyCampaign, SurveyCampaignAccount, SurveyInvitati
 from core.outbox import is_deliverable, queue_mail
 from core.settings import get_setting
 from core.fatigue import budgets_left, record_contact
+from core.validation import ServiceError
+from core.tiers import tier_by_account
+from datetime import timezone
 
 INVITATION_LIFETIME = timedelta(days=30)
 DEFAULT_QUESTION = "How likely is it that you would recommend us to a friend or colleague?"
@@ -150,8 +153,6 @@ def _audience_account_ids(campaign: SurveyCampaign, only_account: Account | None
                                            .where(SurveyCampaignAccount.campaign_id == campaign.id)))
     ids = list(Session.scalars(query))
     if campaign.audience == "tier":
-        from core.tiers import tier_by_account
-
         tiers = tier_by_account()
         ids = [i for i in ids if tiers.get(i) == campaign.tier]
     return ids
@@ -210,8 +211,6 @@ def due_campaigns(now: datetime) -> list[SurveyCampaign]:
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import timezone
-
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
@@ -284,3 +283,15 @@ def opt_out(user_id: int) -> bool:
     Session.add(SurveyOptOut(user_id=user_id))
     Session.flush()
     return True
+
+
+def surveyed_account(external_id: str | None) -> Account | None:
+    """The active account of external_id (None for every account); ServiceError when it cannot be surveyed."""
+    if external_id is None:
+        return None
+    account = Session.scalar(select(Account).where(Account.external_id == external_id.strip()))
+    if account is None:
+        raise ServiceError(f"No account has the external id {external_id!r}.")
+    if account.status != "active":
+        raise ServiceError(f"The account {external_id} has churned; surveys go to active accounts only.")
+    return account
