@@ -20,13 +20,12 @@ from typing import Optional
 
 from sqlalchemy import distinct, func, select
 
+from core.settings import get_setting
+from core.tiers import assign_tiers
 from models.accounts import Account
-from models.db import Session, is_postgres
+from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
 from models.usage import UsageUserDay
-from core.tiers import assign_tiers
-from models.db import utcnow
-from core.settings import get_setting
 
 
 @dataclass(frozen=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from analytics.forecast import red_risk
 from analytics.health.history import score_on
 from analytics.health.recompute import health_now
 from analytics.health.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
 from models.accounts import Account
 from models.db import utcnow
 from portal.dashboard.cards import Card, Period, card_provider
-from analytics.forecast import red_risk
 
 
 @card_provider(10)

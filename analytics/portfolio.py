@@ -9,10 +9,10 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from analytics.forecast import red_risk
 from analytics.health import history
 from analytics.health.history import score_on
 from analytics.health.scoring import rescore
-from analytics.forecast import red_risk
 from core.tiers import tier_by_account
 from models.accounts import Account, User
 from models.db import Session, utcnow

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from core.settings import get_setting
 from models.db import Session, utcnow
 from models.surveys import ContactRequest
-from core.settings import get_setting
 
 
 def _window_start(now: datetime | None = None) -> datetime:

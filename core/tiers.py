@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.settings import get_setting
 from models.accounts import Account
 from models.db import Session
-from core.settings import get_setting
 
 TIERS = ("top", "leveraged", "scalable")
 

@@ -7,15 +7,24 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 
 from core.engagement import record_engagement
+from core.validation import ServiceError
 from knowledge.rendering import render_markdown, slugify
 from models.accounts import User
 from models.db import Session, utcnow
 from models.knowledge import (
-    ARTICLE_STATUSES, Article, KbArticleLevel, KbCategory, KbRevision, KbSearchLog, KbSlugRedirect, KbTag, KbView,
-    KbVote, kb_article_feature,
+    ARTICLE_STATUSES,
+    Article,
+    KbArticleLevel,
+    KbCategory,
+    KbRevision,
+    KbSearchLog,
+    KbSlugRedirect,
+    KbTag,
+    KbView,
+    KbVote,
+    kb_article_feature,
 )
 from models.usage import KeyFeature
-from core.validation import ServiceError
 
 MAX_BODY_BYTES = 1024 * 1024  # 1 MB of Markdown source, UTF-8 encoded
 MAX_TITLE = 200

@@ -1,5 +1,15 @@
 """SQLAlchemy models of the portal, one module per area; importing this registers them all."""
-from models import accounts, health, knowledge, mail, maturity, plans, playbooks, surveys, usage  # noqa: F401
+from models import (  # noqa: F401
+    accounts,
+    health,
+    knowledge,
+    mail,
+    maturity,
+    plans,
+    playbooks,
+    surveys,
+    usage,
+)
 from models.db import Base, Session
 
 __all__ = ["Base", "Session"]

@@ -11,7 +11,18 @@ from datetime import datetime
 from typing import Optional
 
 from sqlalchemy import (
-    DDL, Boolean, CheckConstraint, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint,
+    DDL,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR

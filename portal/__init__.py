@@ -7,6 +7,7 @@ from flask import Flask
 
 from portal.config import load_config
 
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Create and configure the portal application."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

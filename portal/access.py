@@ -74,3 +74,28 @@ def roles_required(*roles: str):
 
 staff_required = roles_required("csm", "admin")
 admin_required = roles_required("admin")
+
+
+# Ownership: does this row belong to an account the user may see? One rule, so no view writes its own.
+
+def owned_or_404(model, object_id: int, account: Account, message: str = "Not found."):
+    """The `model` row `object_id` if it belongs to `account` (already checked visible); 404 like an unknown id."""
+    row = Session.scalar(select(model).where(model.id == object_id, model.account_id == account.id))
+    if row is None:
+        abort(404, message)
+    return row
+
+
+def visible_or_404(model, object_id: int, message: str = "Not found."):
+    """The `model` row `object_id` if its account is one the signed-in user may see; 404 like an unknown id."""
+    row = Session.scalar(select(model).where(model.id == object_id,
+                                             model.account_id.in_(visible_accounts(current_user).with_only_columns(Account.id))))
+    if row is None:
+        abort(404, message)
+    return row
+
+
+def require_customer_of(account: Account, message: str) -> None:
+    """403 unless the signed-in user is one of this account's own customers (staff may look, not answer)."""
+    if current_user.role != "customer" or current_user.account_id != account.id:
+        abort(403, message)

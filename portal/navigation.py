@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from flask import Flask, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from models.accounts import Account
 from models.db import Session
@@ -19,14 +18,6 @@ class NavItem:
     label: str
     url: str
     active: bool
-
-
-def url_for_optional(endpoint: str, **values) -> str | None:
-    """url_for, or None when that page does not exist in this installation."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def nav_items() -> list[NavItem]:
@@ -51,7 +42,7 @@ def nav_items() -> list[NavItem]:
     wanted.append(("Knowledge base", "kb.index", {}))
     if current_user.role == "admin":
         wanted.append(("Admin", "admin.index", {}))
-    links = [(label, url) for label, endpoint, values in wanted if (url := url_for_optional(endpoint, **values))]
+    links = [(label, url_for(endpoint, **values)) for label, endpoint, values in wanted]
     # The current page's item is the one whose URL is the longest prefix of the path
     # (so /surveys/followups marks "Follow-ups", not "Surveys"; the dashboard only itself).
     matches = [url for _, url in links if request.path == url or (url.endswith("/") and request.path.startswith(url)
@@ -62,4 +53,4 @@ def nav_items() -> list[NavItem]:
 
 def init_app(app: Flask) -> None:
     """Expose the helpers to templates."""
-    app.jinja_env.globals.update(nav_items=nav_items, url_for_optional=url_for_optional)
+    app.jinja_env.globals.update(nav_items=nav_items)

@@ -1,8 +1,8 @@
 """Dashboard card: the account's current maturity level and its change since the previous assessment."""
 from __future__ import annotations
 
-from portal.dashboard.cards import Card, Period, card_provider
 from models.accounts import Account
+from portal.dashboard.cards import Card, Period, card_provider
 from surveys.maturity import queries
 
 

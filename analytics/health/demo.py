@@ -6,7 +6,6 @@ from datetime import timedelta
 from analytics.health.recompute import recompute
 
 
-
 def history_days(today, days: int) -> list:
     """The days that get a stored score: weekly over the history, and yesterday (oldest first, today excluded)."""
     start = today - timedelta(days=days - 1)

@@ -10,15 +10,22 @@ from typing import Optional
 from sqlalchemy import case, delete, func, insert, select, text, true
 
 from analytics.health.history import latest_score, midnight, nps_by_account
-from analytics.health.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
+from analytics.health.scoring import (
+    DEFAULT_BANDS,
+    DEFAULT_WEIGHTS,
+    AccountInputs,
+    Component,
+    HealthResult,
+    score_account,
+)
 from analytics.health.warnings import raise_warnings
 from analytics.plan.queries import progress_by_account
 from core.settings import get_setting
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
-from surveys.maturity.queries import latest_levels
 from models.usage import EngagementEvent, KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
+from surveys.maturity.queries import latest_levels
 
 
 @dataclass

@@ -133,11 +133,6 @@ def metrics_of_account(account: Account) -> list[PlanMetric]:
     return list(Session.scalars(select(PlanMetric).where(PlanMetric.account_id == account.id).order_by(PlanMetric.id)))
 
 
-def metric_of_account(account: Account, metric_id: int) -> PlanMetric | None:
-    """The metric with this id if it belongs to this account, else None."""
-    return Session.scalar(select(PlanMetric).where(PlanMetric.id == metric_id, PlanMetric.account_id == account.id))
-
-
 def plan_views(account: Account, as_of: date | None = None) -> list[MetricView]:
     """Every metric of the account with its current value, progress and on-track sentence."""
     as_of = as_of or today()

@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta, timezone
 from sqlalchemy import insert, select
 
 from analytics.playbooks.engine import DEFAULT_HOLDOUT_SHARE, is_held_out
+from analytics.playbooks.results import band_on
 from analytics.playbooks.segments import members, parse_rules
 from models.db import Session
 from models.health import HealthScore
+from models.knowledge import Article
 from models.playbooks import CsmTask, Playbook, PlaybookEpisode, PlaybookSend, Segment
 from models.usage import KeyFeature
-from analytics.playbooks.results import band_on
-from models.knowledge import Article
 
 
 def _playbooks(ctx) -> list[tuple[Playbook, tuple[str, ...]]]:

@@ -15,22 +15,23 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-import nh3
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import distinct, func, select
 
 from analytics.playbooks.segments import SegmentError, members, owner_scope, parse_rules, scope_count
+from core.fatigue import budgets_left, record_contact
+from core.outbox import is_deliverable, queue_mail
+from core.settings import get_setting
+from core.tiers import tier_by_account
+from knowledge.rendering import render_markdown
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthScore
+from models.knowledge import Article
 from models.playbooks import CsmTask, MailUnsubscribe, Playbook, PlaybookEpisode, PlaybookSend
 from models.usage import UsageUserDay
-from core.outbox import queue_mail
-from core.settings import get_setting
-from core.fatigue import budgets_left, record_contact
 
 MAIL_KIND = "playbook"  # kind of mail (outbox, unsubscribes) and of contact request
 HOLDOUT_SETTING = "playbooks.holdout_share"
@@ -46,7 +47,6 @@ PLACEHOLDERS = {
 }
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_0-9]+)(?::([a-z0-9][a-z0-9-]*))?\s*\}\}")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
-_markdown = MarkdownIt("commonmark", {"html": False})
 
 
 class PlaybookError(ValueError):
@@ -54,12 +54,7 @@ class PlaybookError(ValueError):
 
 
 def _article_exists(slug: str) -> bool:
-    from models import knowledge
-
-    article = getattr(knowledge, "Article", None)
-    if article is None:
-        return False
-    return Session.scalar(select(article.id).where(article.slug == slug, article.status == "published")) is not None
+    return Session.scalar(select(Article.id).where(Article.slug == slug, Article.status == "published")) is not None
 
 
 def check_template(text: str, what: str) -> list[str]:
@@ -100,11 +95,7 @@ def fill(text: str, values: dict, escape_markdown: bool = False) -> str:
 
 
 def render_body(markdown_text: str) -> str:
-    """Markdown to sanitised HTML (the knowledge base's renderer when installed)."""
-    try:
-        from knowledge.rendering import render_markdown
-    except ImportError:
-        return nh3.clean(_markdown.render(markdown_text or ""), url_schemes={"http", "https", "mailto"})
+    """Markdown to sanitised HTML, by the knowledge base's one renderer."""
     return render_markdown(markdown_text or "").html
 
 
@@ -214,8 +205,6 @@ def _figures(account_ids: list[int], today: date) -> tuple[dict[int, int], dict[
 
 def _people(account_ids: list[int]) -> dict[int, list[User]]:
     """Active customer users of these accounts who have a mailbox (not people known only by a vendor id)."""
-    from core.outbox import is_deliverable
-
     by_account: dict[int, list[User]] = {}
     for user in Session.scalars(select(User).where(User.role == "customer", User.is_active.is_(True),
                                                    User.account_id.in_(account_ids)).order_by(User.id)):
@@ -232,8 +221,6 @@ class _Run:
         self.now = now
         self.today = now.date()
         self.share = holdout_share()
-        from core.tiers import tier_by_account
-
         self.tiers = tier_by_account()
         self.budgets: dict[int, int] = {}
         self.unsubscribed = set(Session.scalars(select(MailUnsubscribe.user_id).where(MailUnsubscribe.kind == MAIL_KIND)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -11,10 +11,9 @@ from analytics.playbooks.engine import linked_slugs
 from models.accounts import Account
 from models.db import Session, utcnow
 from models.health import HealthScore
+from models.knowledge import Article, KbView
 from models.playbooks import Playbook, PlaybookEpisode, PlaybookSend
 from models.usage import UsageFeatureDay
-from models import knowledge
-from datetime import datetime, time, timezone
 
 HORIZONS = (30, 60, 90)
 FOLLOW_DAYS = 90  # article views and feature use count within this many days of entering
@@ -99,16 +98,15 @@ def measure(playbook: Playbook, scope=None, today: date | None = None) -> dict[s
 
 
 def _article_days(playbook: Playbook, account_ids: list[int], first_day: date) -> dict[int, list[date]]:
-    """Days each account viewed an article the playbook links (when the knowledge base logs views)."""
-    article, view = getattr(knowledge, "Article", None), getattr(knowledge, "KbView", None)
+    """Days each account viewed an article the playbook links."""
     slugs = linked_slugs(playbook.email_body)
-    if article is None or view is None or not slugs:
+    if not slugs:
         return {}
 
     since = datetime.combine(first_day, time(), tzinfo=timezone.utc)
     days: dict[int, list[date]] = {}
     for account_id, ts in Session.execute(
-            select(view.account_id, view.ts).join(article, article.id == view.article_id)
-            .where(view.account_id.in_(account_ids), article.slug.in_(slugs), view.ts >= since)):
+            select(KbView.account_id, KbView.ts).join(Article, Article.id == KbView.article_id)
+            .where(KbView.account_id.in_(account_ids), Article.slug.in_(slugs), KbView.ts >= since)):
         days.setdefault(account_id, []).append(ts.date())
     return days

@@ -18,20 +18,19 @@ Rule kinds (every number is a whole number):
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import and_, distinct, exists, false, func, or_, select
 from sqlalchemy.orm import aliased
 
+from core.tiers import tier_by_account
 from models.accounts import Account
 from models.db import Session, utcnow
 from models.health import HealthScore
 from models.maturity import AssessmentRound, AssessmentRoundLevel, MaturityDimension, MaturityLevel
 from models.surveys import SurveyResponse
 from models.usage import KeyFeature, UsageFeatureDay, UsageUserDay
-from datetime import datetime, time, timezone
-from core.tiers import tier_by_account
 
 TIERS = ("top", "leveraged", "scalable")
 BANDS = ("red", "yellow", "green")

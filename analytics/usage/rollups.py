@@ -11,10 +11,10 @@ distinct-user count is never added up twice.
 from __future__ import annotations
 
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, bindparam, insert, select, text, update
+from sqlalchemy import bindparam as _bind
 
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
-from sqlalchemy import bindparam as _bind
 
 _scratch = MetaData()
 

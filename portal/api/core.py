@@ -8,9 +8,9 @@ from flask import Blueprint, abort, current_app, g, request
 from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
+from core.tokens import hash_token
 from models.accounts import Account, ApiToken, User
 from models.db import Session, utcnow
-from core.tokens import hash_token
 from portal.access import account_for
 from portal.extensions import csrf, limiter
 

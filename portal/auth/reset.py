@@ -11,9 +11,9 @@ import hmac
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from core.outbox import queue_mail
 from models.accounts import User
 from models.db import Session
-from core.outbox import queue_mail
 
 SALT = "portal.password-reset"
 MAX_AGE_SECONDS = 3600

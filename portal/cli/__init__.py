@@ -14,6 +14,7 @@ from portal.cli.surveys import surveys_cli
 from portal.cli.worker import worker_command
 from portal.mail.cli import mail_cli
 
+
 def _show_one_line(self, file=None):
     # The contract asks for one clear line on stderr for a bad option, not click's usage block.
     click.echo(f"Error: {self.format_message()}", err=True)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
+
 from analytics.playbooks.engine import run_playbooks
+from core.outbox import flush_outbox
 from models.db import Session
 from portal.mail.cli import echo_flush
-from core.outbox import flush_outbox
 
 playbooks_cli = AppGroup("playbooks", help="Playbooks.")
 

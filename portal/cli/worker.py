@@ -13,6 +13,7 @@ import redis
 from flask import current_app
 from flask.cli import with_appcontext
 from rq import SimpleWorker
+
 from portal.jobs import job_queue
 
 

@@ -10,24 +10,29 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
+from analytics.forecast import history_version, red_risk
+from analytics.health.charts import distribution_chart as build
+from analytics.health.charts import empty
 from analytics.health.history import score_on
 from analytics.health.recompute import health_bands, health_weights
-from analytics.portfolio import (
-    DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, nps_by_account, sort_rows, vendor_metrics,
-)
+from analytics.health.scoring import validate_bands, validate_weights
 from analytics.health.warnings import KIND_TITLES, figures_of
+from analytics.portfolio import (
+    DEFAULT_GROSS_MARGIN,
+    account_rows,
+    band_changes,
+    histogram,
+    nps_by_account,
+    sort_rows,
+    vendor_metrics,
+)
+from core.settings import get_setting, set_setting
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
 from portal.access import admin_required, staff_required, visible_accounts, visible_accounts_clause
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
-from core.settings import get_setting
-from analytics.forecast import red_risk
-from analytics.health.charts import distribution_chart as build, empty
-from analytics.forecast import history_version
-from analytics.health.scoring import validate_bands, validate_weights
-from core.settings import set_setting
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
 

@@ -1,7 +1,7 @@
 """The value dashboard of an account: the same view for its customers, its CSM and admins."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -18,7 +18,6 @@ from models.usage import EngagementEvent
 from portal.access import account_or_404
 from portal.charts import cached_chart, chart_response
 from portal.dashboard.cards import Period
-from datetime import date
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 

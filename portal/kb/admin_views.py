@@ -5,12 +5,10 @@ import difflib
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectChoice
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from knowledge import analytics, charts, queries, services
-from portal.kb.blueprint import bp
-from portal.kb.forms import ArticleForm, ConfirmForm
 from knowledge.rendering import render_markdown
 from knowledge.search import similar
 from models.db import Session
@@ -18,6 +16,8 @@ from models.knowledge import ARTICLE_STATUSES, Article, KbRevision
 from models.usage import KeyFeature
 from portal.access import admin_required
 from portal.charts import chart_response, figure_json
+from portal.kb.blueprint import bp
+from portal.kb.forms import ArticleForm, ConfirmForm
 from portal.services import ServiceError
 
 CHARTS = ("views", "helpful", "failed", "unclicked")

@@ -10,12 +10,12 @@ import json
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from portal.kb import admin_views  # noqa: F401  (registers the curation pages on the blueprint)
 from knowledge import queries, services
-from portal.kb.blueprint import bp
-from portal.kb.forms import VoteForm
 from knowledge.search import normalize_query, search
 from models.db import Session
+from portal.kb import admin_views  # noqa: F401  (registers the curation pages on the blueprint)
+from portal.kb.blueprint import bp
+from portal.kb.forms import VoteForm
 
 MAX_QUERY = 200
 

@@ -7,11 +7,12 @@ configured login (MAIL_SERVER, MAIL_PORT, MAIL_USERNAME ...), so cron and monito
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from flask.cli import AppGroup
 
 from core.outbox import flush_outbox
-from datetime import timedelta
 from models.db import utcnow
 
 mail_cli = AppGroup("mail", help="Outgoing mail.")

@@ -11,17 +11,17 @@ from sqlalchemy import func, select
 from models.accounts import User
 from models.db import Session
 from models.maturity import AssessmentAnswer, AssessmentResponse, AssessmentRound, MaturityModel
-from portal.access import account_or_404, admin_required
+from portal.access import account_or_404, admin_required, owned_or_404, require_customer_of
 from portal.charts import chart_response, figure_json
+from portal.maturity.forms import ModelDocumentForm, SubmitAssessmentForm, field_name, page_answers, page_form
 from portal.services import ServiceError
-from surveys.maturity import queries
-from surveys.maturity import services
-from surveys.maturity.scoring import MIN_PEERS, RULE_TEXT
+from surveys.maturity import queries, services
 from surveys.maturity.charts import benchmark_figure, comparison_figure, history_figure
 from surveys.maturity.document import render
-from portal.maturity.forms import ModelDocumentForm, SubmitAssessmentForm, field_name, page_answers, page_form
+from surveys.maturity.scoring import MIN_PEERS, RULE_TEXT
 
 bp = Blueprint("assessment", __name__)
+CUSTOMERS_ANSWER = "Only the customer's own people answer the assessment; you can see their drafts and results."
 
 
 def _my_draft(account):
@@ -33,12 +33,6 @@ def _my_draft(account):
         response = Session.scalar(select(AssessmentResponse).where(
             AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.user_id == current_user.id))
     return assessment_round, model, response
-
-
-def _customer_only(account) -> None:
-    """CSMs and admins see drafts and results, but only the account's own people answer."""
-    if current_user.role != "customer" or current_user.account_id != account.id:
-        abort(403, "Only the customer's own people answer the assessment; you can see their drafts and results.")
 
 
 @bp.get("/accounts/<ext>/assessment")
@@ -68,9 +62,7 @@ def assessment(ext: str):
 def round_detail(ext: str, round_id: int):
     """One round: its result, disagreements and every respondent's answers (drafts included)."""
     account = account_or_404(ext)
-    assessment_round = queries.round_of_account(account.id, round_id)
-    if assessment_round is None:
-        abort(404, "No such assessment for this account.")
+    assessment_round = owned_or_404(AssessmentRound, round_id, account, "No such assessment for this account.")
     answers = Session.execute(
         select(AssessmentAnswer.question_id, AssessmentAnswer.level, AssessmentResponse.status, User.name, User.email)
         .join(AssessmentResponse, AssessmentResponse.id == AssessmentAnswer.response_id)
@@ -93,7 +85,7 @@ def round_detail(ext: str, round_id: int):
 def take(ext: str, page: int):
     """One dimension per page; every page is saved as a draft, so nothing is lost."""
     account = account_or_404(ext)
-    _customer_only(account)
+    require_customer_of(account, CUSTOMERS_ANSWER)
     assessment_round, model, response = _my_draft(account)
     if model is None:
         flash("No maturity model is set up yet; ask your CSM.", "warning")
@@ -143,7 +135,7 @@ def take(ext: str, page: int):
 def submit(ext: str):
     """Review the draft and submit it (the account's customers only)."""
     account = account_or_404(ext)
-    _customer_only(account)
+    require_customer_of(account, CUSTOMERS_ANSWER)
     assessment_round, model, response = _my_draft(account)
     if response is None:
         flash("Start the assessment first; your answers are saved page by page.", "info")

@@ -14,14 +14,20 @@ from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
 from models.surveys import DetractorFollowup, SurveyCampaign, SurveyCampaignAccount, SurveyResponse
-from portal.access import account_for, account_or_404, admin_required, staff_required, visible_accounts
+from portal.access import account_for, account_or_404, admin_required, staff_required, visible_accounts, visible_or_404
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.extensions import limiter
 from portal.jobs import enqueue
-from surveys.nps import charts
-from surveys.nps import queries
-from surveys.nps.campaigns import CampaignError, create_campaign, invitation_by_token, opt_out, resume_campaign, stop_campaign
 from portal.nps.forms import AnswerForm, CampaignForm, CampaignScheduleForm, FollowupForm, UnsubscribeForm
+from surveys.nps import charts, queries
+from surveys.nps.campaigns import (
+    CampaignError,
+    create_campaign,
+    invitation_by_token,
+    opt_out,
+    resume_campaign,
+    stop_campaign,
+)
 from surveys.nps.services import AnswerError, answer_invitation, close_followup, invitation_state
 
 bp = Blueprint("surveys", __name__)
@@ -214,16 +220,8 @@ def followups():
 @staff_required
 def followup(followup_id: int):
     """Record what was done about a detractor's answer, reply to them, close the loop."""
-    row = Session.execute(
-        select(DetractorFollowup, SurveyResponse, Account)
-        .join(SurveyResponse, SurveyResponse.id == DetractorFollowup.response_id)
-        .join(Account, Account.id == DetractorFollowup.account_id)
-        .where(DetractorFollowup.id == followup_id, Account.id.in_(visible_accounts(current_user)
-                                                                  .with_only_columns(Account.id)))
-    ).first()
-    if row is None:
-        abort(404, "No such follow-up.")
-    item, response, account = row
+    item = visible_or_404(DetractorFollowup, followup_id, "No such follow-up.")
+    response, account = Session.get(SurveyResponse, item.response_id), Session.get(Account, item.account_id)
     form = FollowupForm(obj=item) if request.method == "GET" else FollowupForm()
     if request.method == "GET":
         form.publish_reply.data = item.reply_published_at is not None

@@ -6,27 +6,34 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from analytics.plan.progress import MEASURES, format_day, format_value
 from analytics.plan.charts import EMPTY_MESSAGE, metric_chart
-from analytics.plan.queries import assess_metric, chart_points, comments_of, current_values, metric_of_account
-from analytics.plan.queries import plan_views, readings_of, today
-from analytics.plan.services import PlanInputError, add_comment, add_reading, create_metric, delete_metric, update_metric
+from analytics.plan.progress import MEASURES, format_day, format_value
+from analytics.plan.queries import (
+    assess_metric,
+    chart_points,
+    comments_of,
+    current_values,
+    plan_views,
+    readings_of,
+    today,
+)
+from analytics.plan.services import (
+    PlanInputError,
+    add_comment,
+    add_reading,
+    create_metric,
+    delete_metric,
+    update_metric,
+)
 from models.accounts import Account
 from models.db import Session
 from models.plans import PlanMetric
-from portal.access import account_or_404
+from portal.access import account_or_404, owned_or_404
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.plan.forms import CommentForm, DeleteMetricForm, MetricEditForm, MetricForm, ReadingForm, parse_number
 
 bp = Blueprint("plan", __name__, url_prefix="/accounts")
-
-
-def _metric_or_404(account: Account, metric_id: int) -> PlanMetric:
-    """The metric if it belongs to this (already visible) account; 404 otherwise, like an unknown id."""
-    metric = metric_of_account(account, metric_id)
-    if metric is None:
-        abort(404, "No such metric in this success plan.")
-    return metric
+METRIC_NOT_FOUND = "No such metric in this success plan."
 
 
 def _attach(form, error: PlanInputError) -> None:
@@ -93,7 +100,7 @@ def add_metric(ext: str):
 def metric(ext: str, metric_id: int):
     """One metric: its figures, the history of readings and the comments."""
     account = account_or_404(ext)
-    return _render_metric(account, _metric_or_404(account, metric_id))
+    return _render_metric(account, owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND))
 
 
 def _may_delete(metric: PlanMetric) -> bool:
@@ -119,7 +126,7 @@ def _render_edit(account: Account, metric: PlanMetric, form: MetricEditForm, del
 def edit_metric(ext: str, metric_id: int):
     """Rename a metric or move its target; the baseline of day one stays."""
     account = account_or_404(ext)
-    metric = _metric_or_404(account, metric_id)
+    metric = owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND)
     form = MetricEditForm() if request.method == "POST" else _filled_edit_form(metric)
     if form.validate_on_submit():
         try:
@@ -140,7 +147,7 @@ def edit_metric(ext: str, metric_id: int):
 def delete_metric_view(ext: str, metric_id: int):
     """Delete a metric with its readings and comments, after the person confirmed it."""
     account = account_or_404(ext)
-    metric = _metric_or_404(account, metric_id)
+    metric = owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND)
     if not _may_delete(metric):
         abort(403, "Only the account's CSM, an admin or the person who added the metric can delete it.")
     form = DeleteMetricForm()
@@ -158,7 +165,7 @@ def delete_metric_view(ext: str, metric_id: int):
 def add_metric_reading(ext: str, metric_id: int):
     """Enter a reading of a reported metric."""
     account = account_or_404(ext)
-    metric = _metric_or_404(account, metric_id)
+    metric = owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND)
     form = ReadingForm()
     if metric.source != "reported":
         flash("This metric is measured from usage automatically; it takes no typed readings.", "error")
@@ -182,7 +189,7 @@ def add_metric_reading(ext: str, metric_id: int):
 def add_metric_comment(ext: str, metric_id: int):
     """Comment on a metric."""
     account = account_or_404(ext)
-    metric = _metric_or_404(account, metric_id)
+    metric = owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND)
     form = CommentForm()
     if form.validate_on_submit():
         try:
@@ -203,7 +210,7 @@ def add_metric_comment(ext: str, metric_id: int):
 def metric_chart_json(ext: str, metric_id: int):
     """The metric's chart as Bokeh JSON, or the empty state."""
     account = account_or_404(ext)
-    metric = _metric_or_404(account, metric_id)
+    metric = owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND)
     as_of = today()
     key = ("plan-metric", metric.id, as_of, account.data_changed_at)
 

@@ -5,27 +5,40 @@ import json
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-
-from analytics.playbooks.engine import (
-    HOLDOUT_SETTING, PLACEHOLDERS, PlaybookError, holdout_share, read_unsubscribe_token, run_playbooks, unsubscribe,
-)
-from analytics.playbooks.segments import KINDS, RULE_EXAMPLES, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
-from models.accounts import User
-from models.db import Session
-from portal.access import admin_required, staff_required
-from portal.playbooks import queries
-from analytics.playbooks import services
-from portal.playbooks.forms import RULES_HELP, ButtonForm, DeleteForm, HoldoutForm, PlaybookForm, SegmentForm
-from analytics.playbooks.results import HORIZONS, measure
-from core.settings import set_setting
 from sqlalchemy import select
-from models.usage import KeyFeature
-from models.accounts import Account
-from portal.access import visible_accounts_clause
-from core.tiers import TIERS
-from analytics.cohorts import cohort_data
+
 from analytics import playbook_charts
+from analytics.cohorts import cohort_data
+from analytics.playbooks import services
+from analytics.playbooks.engine import (
+    HOLDOUT_SETTING,
+    PLACEHOLDERS,
+    PlaybookError,
+    holdout_share,
+    read_unsubscribe_token,
+    run_playbooks,
+    unsubscribe,
+)
+from analytics.playbooks.results import HORIZONS, measure
+from analytics.playbooks.segments import (
+    KINDS,
+    RULE_EXAMPLES,
+    SegmentError,
+    describe_rule,
+    members,
+    owner_scope,
+    parse_rules,
+    scope_count,
+)
+from core.settings import set_setting
+from core.tiers import TIERS
+from models.accounts import Account, User
+from models.db import Session
+from models.usage import KeyFeature
+from portal.access import admin_required, staff_required, visible_accounts_clause
 from portal.charts import chart_response, figure_json
+from portal.playbooks import queries
+from portal.playbooks.forms import RULES_HELP, ButtonForm, DeleteForm, HoldoutForm, PlaybookForm, SegmentForm
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
 PREVIEW_LIMIT = 50

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
+from analytics.health.charts import active_users_chart, empty, history_chart
+from analytics.health.recompute import health_bands
 from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
 from portal.access import account_or_404
@@ -17,9 +19,6 @@ from portal.services import ServiceError
 from portal.share.forms import RevokeForm, ShareLinkForm
 from portal.share.services import create_link, link_for_token, link_state, log_visit, previous_link, revoke_link
 from portal.share.snapshot import METRICS, changes, quarter_periods
-from analytics.health.charts import active_users_chart, empty, history_chart
-from analytics.health.recompute import health_bands
-from datetime import timedelta
 
 bp = Blueprint("share", __name__)
 CHARTS = ("period_active_users", "health")  # the review's own charts; the dashboard's come frozen in the snapshot

@@ -7,7 +7,12 @@ from sqlalchemy import insert, select
 
 from models.db import Session
 from models.maturity import (
-    AssessmentAnswer, AssessmentResponse, AssessmentRound, AssessmentRoundLevel, MaturityBehaviour, MaturityModel,
+    AssessmentAnswer,
+    AssessmentResponse,
+    AssessmentRound,
+    AssessmentRoundLevel,
+    MaturityBehaviour,
+    MaturityModel,
 )
 from models.usage import EngagementEvent, KeyFeature
 from surveys.maturity.scoring import combine

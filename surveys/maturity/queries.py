@@ -9,17 +9,24 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from core.tiers import tier_by_account
+from knowledge.recommend_card import articles_for_levels
 from models.accounts import User
 from models.db import Session, utcnow
+from models.knowledge import Article, kb_article_feature
 from models.maturity import (
-    AssessmentAnswer, AssessmentResponse, AssessmentRound, AssessmentRoundLevel, MaturityBehaviour,
-    MaturityDimension, MaturityLevel, MaturityOption, MaturityQuestion,
+    AssessmentAnswer,
+    AssessmentResponse,
+    AssessmentRound,
+    AssessmentRoundLevel,
+    MaturityBehaviour,
+    MaturityDimension,
+    MaturityLevel,
+    MaturityOption,
+    MaturityQuestion,
 )
 from models.usage import KeyFeature, UsageFeatureDay
 from surveys.maturity import scoring
-from models.knowledge import Article, kb_article_feature
-from knowledge.recommend_card import articles_for_levels
-from core.tiers import tier_by_account
 
 USAGE_WINDOW_DAYS = 90
 
@@ -67,12 +74,6 @@ def rounds_with_results(account_id: int) -> list[AssessmentRound]:
         select(AssessmentRound)
         .where(AssessmentRound.account_id == account_id, AssessmentRound.overall_level.is_not(None))
         .order_by(AssessmentRound.opened_at, AssessmentRound.id)))
-
-
-def round_of_account(account_id: int, round_id: int) -> AssessmentRound | None:
-    """A round by id, only when it belongs to this account (another account's id reads as unknown)."""
-    return Session.scalar(select(AssessmentRound).where(AssessmentRound.id == round_id,
-                                                        AssessmentRound.account_id == account_id))
 
 
 def levels_by_dimension_name(round_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -6,17 +6,25 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 
 from core.engagement import record_engagement
+from core.outbox import queue_mail
+from core.validation import ServiceError
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.maturity import (
-    AssessmentAnswer, AssessmentResponse, AssessmentRound, AssessmentRoundLevel, MaturityBehaviour,
-    MaturityDimension, MaturityLevel, MaturityModel, MaturityOption, MaturityQuestion,
+    AssessmentAnswer,
+    AssessmentResponse,
+    AssessmentRound,
+    AssessmentRoundLevel,
+    MaturityBehaviour,
+    MaturityDimension,
+    MaturityLevel,
+    MaturityModel,
+    MaturityOption,
+    MaturityQuestion,
 )
 from models.usage import KeyFeature
-from core.validation import ServiceError
 from surveys.maturity import document
 from surveys.maturity.scoring import combine
-from core.outbox import queue_mail
 
 ROUND_DAYS = 30  # answers given within this many days of a round's start combine into one result
 

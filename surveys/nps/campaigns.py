@@ -16,20 +16,19 @@ import hmac
 import secrets
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import and_, exists, select
 
+from core.fatigue import budgets_left, record_contact
+from core.outbox import is_deliverable, queue_mail
+from core.settings import get_setting
+from core.tiers import tier_by_account
+from core.validation import ServiceError
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.surveys import SurveyCampaign, SurveyCampaignAccount, SurveyInvitation, SurveyOptOut
-from core.outbox import is_deliverable, queue_mail
-from core.settings import get_setting
-from core.fatigue import budgets_left, record_contact
-from core.validation import ServiceError
-from core.tiers import tier_by_account
-from datetime import timezone
 
 INVITATION_LIFETIME = timedelta(days=30)
 DEFAULT_QUESTION = "How likely is it that you would recommend us to a friend or colleague?"

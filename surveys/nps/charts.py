@@ -11,7 +11,7 @@ from datetime import date
 from bokeh.models import ColumnDataSource, HoverTool, Range1d, Span
 from bokeh.plotting import figure
 
-from surveys.nps.score import NpsResult, SMALL_SAMPLE
+from surveys.nps.score import SMALL_SAMPLE, NpsResult
 
 BLUE = "#0072B2"
 SKY = "#56B4E9"

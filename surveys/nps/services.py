@@ -8,10 +8,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from core.engagement import record_engagement
+from core.outbox import queue_mail
 from models.accounts import Account, User
 from models.db import Session, is_postgres, utcnow
 from models.surveys import DetractorFollowup, SurveyInvitation, SurveyResponse
-from core.outbox import queue_mail
 from surveys.nps.score import score_class
 
 MAX_COMMENT = 5000  # characters; longer comments are refused with a message
