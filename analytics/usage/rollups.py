@@ -47,58 +47,111 @@ _SQLITE_SCRATCH = (
     "DELETE FROM usage_fresh",
 )
 
+# What each rollup holds, written once: every statement below (the PostgreSQL batch statement, the
+# SQLite batch statements and the rebuild from raw events) is generated from these definitions.
+# Per user and day, from raw events (source columns: account_id, user_id, type, feature, day):
+USER_DAY_MEASURES = (
+    ("events", "COUNT(*)"),
+    ("logins", "SUM(CASE WHEN type = 'login' THEN 1 ELSE 0 END)"),
+    ("page_views", "SUM(CASE WHEN type = 'page_view' THEN 1 ELSE 0 END)"),
+    ("feature_events", "SUM(CASE WHEN type = 'feature_used' THEN 1 ELSE 0 END)"),
+    ("reports_run", "SUM(CASE WHEN type = 'report_run' THEN 1 ELSE 0 END)"),
+)
+# Per account and day, from the per-user rows: active users, then the sums of these user-day columns.
+ACCOUNT_DAY_SUMS = ("logins", "events", "reports_run")
+USER_KEY = "account_id, user_id, day"
+USER_FEATURE_KEY = "account_id, user_id, feature, day"
+
+
+def _user_day_select(source: str) -> str:
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in USER_DAY_MEASURES)
+    return f"SELECT account_id, user_id, day, {columns} FROM {source} GROUP BY {USER_KEY}"
+
+
+def _user_feature_day_select(source: str) -> str:
+    return (f"SELECT account_id, user_id, feature, day, COUNT(*) AS events FROM {source} "
+            f"WHERE type = 'feature_used' GROUP BY {USER_FEATURE_KEY}")
+
+
+def _add_on_conflict(table: str, key: str, columns: list[str]) -> str:
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    return f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+
+
+_USER_DAY_COLUMNS = [name for name, _ in USER_DAY_MEASURES]
+_USER_DAY_INSERT = f"INSERT INTO usage_user_day ({USER_KEY}, {', '.join(_USER_DAY_COLUMNS)})"
+_USER_FEATURE_DAY_INSERT = f"INSERT INTO usage_user_feature_day ({USER_FEATURE_KEY}, events)"
+_ACCOUNT_DAY_INSERT = f"INSERT INTO usage_account_day (account_id, day, active_users, {', '.join(ACCOUNT_DAY_SUMS)})"
+_FEATURE_DAY_INSERT = "INSERT INTO usage_feature_day (account_id, day, feature, users, events)"
+
+
+def rollup_statements(source: str) -> tuple[str, ...]:
+    """The statements that add the events of `source` (a table or subquery of account_id, user_id, type,
+    feature, day) to the per-user rollups, then recount the touched account-days and feature-days from them.
+
+    "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
+    """
+    sums = ", ".join(f"SUM(u.{c})" for c in ACCOUNT_DAY_SUMS)
+    replace = ", ".join(f"{c} = excluded.{c}" for c in ("active_users", *ACCOUNT_DAY_SUMS))
+    return (
+        f"{_USER_DAY_INSERT} SELECT * FROM ({_user_day_select(source)}) per_user WHERE 1 = 1 "
+        + _add_on_conflict("usage_user_day", USER_KEY, _USER_DAY_COLUMNS),
+        f"{_USER_FEATURE_DAY_INSERT} SELECT * FROM ({_user_feature_day_select(source)}) per_user WHERE 1 = 1 "
+        + _add_on_conflict("usage_user_feature_day", USER_FEATURE_KEY, ["events"]),
+        f"""{_FEATURE_DAY_INSERT}
+        SELECT u.account_id, u.day, u.feature, COUNT(*), SUM(u.events) FROM usage_user_feature_day u
+        JOIN (SELECT DISTINCT account_id, day, feature FROM {source} WHERE type = 'feature_used') touched
+          ON touched.account_id = u.account_id AND touched.day = u.day AND touched.feature = u.feature
+        WHERE 1 = 1 GROUP BY u.account_id, u.day, u.feature
+        ON CONFLICT (account_id, day, feature) DO UPDATE SET users = excluded.users, events = excluded.events""",
+        f"""{_ACCOUNT_DAY_INSERT}
+        SELECT u.account_id, u.day, COUNT(*), {sums} FROM usage_user_day u
+        JOIN (SELECT DISTINCT account_id, day FROM {source}) touched
+          ON touched.account_id = u.account_id AND touched.day = u.day
+        WHERE 1 = 1 GROUP BY u.account_id, u.day
+        ON CONFLICT (account_id, day) DO UPDATE SET {replace}""",
+    )
+
+
 # PostgreSQL: the batch is copied into usage_staging (COPY costs less than binding 10,000-element arrays),
-# then one statement does the rest. The events newly stored flow through RETURNING into the per-user
-# upserts, and those tell, by their returned totals, which user-days and user-feature-days are new: a
-# row whose total equals this batch's count did not exist before (every stored row counts at least one
-# event). The account-day and feature-day rollups then get added deltas, distinct users included,
-# without reading the per-user rows again. Concurrent batches stay exact: each upsert waits for the
-# other's row and adds to its committed total; every upsert takes its rows in key order, so two
-# batches lock them in the same order, not in a deadlock.
-_PG_STORE = """
+# then one statement does the rest, built from the same definitions. The events newly stored flow through
+# RETURNING into the per-user upserts, and those tell, by their returned totals, which user-days and
+# user-feature-days are new: a row whose total equals this batch's count did not exist before (every
+# stored row counts at least one event). The account-day and feature-day rollups then get added deltas,
+# distinct users included, without reading the per-user rows again. Concurrent batches stay exact: each
+# upsert waits for the other's row and adds to its committed total; every upsert takes its rows in key
+# order, so two batches lock them in the same order, not in a deadlock.
+_PG_STORE = f"""
 WITH ins AS (
     INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
     SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_staging ORDER BY seq
     ON CONFLICT (account_id, client_id) DO NOTHING
     RETURNING account_id, user_id, type, feature, (ts AT TIME ZONE 'UTC')::date AS day
-), per_user AS (
-    SELECT account_id, user_id, day, COUNT(*) AS events,
-           COUNT(*) FILTER (WHERE type = 'login') AS logins, COUNT(*) FILTER (WHERE type = 'page_view') AS page_views,
-           COUNT(*) FILTER (WHERE type = 'feature_used') AS feature_events,
-           COUNT(*) FILTER (WHERE type = 'report_run') AS reports_run
-    FROM ins GROUP BY account_id, user_id, day
+), per_user AS ({_user_day_select("ins")}
 ), user_day AS (
-    INSERT INTO usage_user_day AS t (account_id, user_id, day, events, logins, page_views, feature_events, reports_run)
-    SELECT account_id, user_id, day, events, logins, page_views, feature_events, reports_run FROM per_user
-    ORDER BY account_id, user_id, day
-    ON CONFLICT (account_id, user_id, day) DO UPDATE SET
-        events = t.events + excluded.events, logins = t.logins + excluded.logins,
-        page_views = t.page_views + excluded.page_views, feature_events = t.feature_events + excluded.feature_events,
-        reports_run = t.reports_run + excluded.reports_run
+    {_USER_DAY_INSERT.replace("usage_user_day", "usage_user_day AS t", 1)}
+    SELECT * FROM per_user ORDER BY {USER_KEY}
+    {_add_on_conflict("t", USER_KEY, _USER_DAY_COLUMNS)}
     RETURNING account_id, user_id, day, events
 ), account_day AS (
-    INSERT INTO usage_account_day AS t (account_id, day, active_users, logins, events, reports_run)
-    SELECT p.account_id, p.day, COUNT(*) FILTER (WHERE u.events = p.events), SUM(p.logins), SUM(p.events), SUM(p.reports_run)
-    FROM per_user p JOIN user_day u USING (account_id, user_id, day)
+    {_ACCOUNT_DAY_INSERT.replace("usage_account_day", "usage_account_day AS t", 1)}
+    SELECT p.account_id, p.day, COUNT(*) FILTER (WHERE u.events = p.events),
+           {", ".join(f"SUM(p.{c})" for c in ACCOUNT_DAY_SUMS)}
+    FROM per_user p JOIN user_day u USING ({USER_KEY})
     GROUP BY p.account_id, p.day ORDER BY p.account_id, p.day
-    ON CONFLICT (account_id, day) DO UPDATE SET
-        active_users = t.active_users + excluded.active_users, logins = t.logins + excluded.logins,
-        events = t.events + excluded.events, reports_run = t.reports_run + excluded.reports_run
-), per_user_feature AS (
-    SELECT account_id, user_id, feature, day, COUNT(*) AS events
-    FROM ins WHERE type = 'feature_used' GROUP BY account_id, user_id, feature, day
+    {_add_on_conflict("t", "account_id, day", ["active_users", *ACCOUNT_DAY_SUMS])}
+), per_user_feature AS ({_user_feature_day_select("ins")}
 ), user_feature_day AS (
-    INSERT INTO usage_user_feature_day AS t (account_id, user_id, feature, day, events)
-    SELECT account_id, user_id, feature, day, events FROM per_user_feature ORDER BY account_id, user_id, feature, day
-    ON CONFLICT (account_id, user_id, feature, day) DO UPDATE SET events = t.events + excluded.events
+    {_USER_FEATURE_DAY_INSERT.replace("usage_user_feature_day", "usage_user_feature_day AS t", 1)}
+    SELECT * FROM per_user_feature ORDER BY {USER_FEATURE_KEY}
+    {_add_on_conflict("t", USER_FEATURE_KEY, ["events"])}
     RETURNING account_id, user_id, feature, day, events
 ), feature_day AS (
-    INSERT INTO usage_feature_day AS t (account_id, day, feature, users, events)
+    {_FEATURE_DAY_INSERT.replace("usage_feature_day", "usage_feature_day AS t", 1)}
     SELECT p.account_id, p.day, p.feature, COUNT(*) FILTER (WHERE u.events = p.events), SUM(p.events)
-    FROM per_user_feature p JOIN user_feature_day u USING (account_id, user_id, feature, day)
+    FROM per_user_feature p JOIN user_feature_day u USING ({USER_FEATURE_KEY})
     GROUP BY p.account_id, p.day, p.feature ORDER BY p.account_id, p.day, p.feature
-    ON CONFLICT (account_id, day, feature) DO UPDATE SET
-        users = t.users + excluded.users, events = t.events + excluded.events
+    {_add_on_conflict("t", "account_id, day, feature", ["users", "events"])}
 ), touched AS (
     UPDATE account SET data_changed_at = :now WHERE id IN (SELECT DISTINCT account_id FROM ins)
 )
@@ -110,56 +163,7 @@ SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_stagin
 ON CONFLICT (account_id, client_id) DO NOTHING
 RETURNING account_id, user_id, type, feature, substr(ts, 1, 10)
 """
-
-# "WHERE 1 = 1" keeps SQLite from reading ON CONFLICT as a join constraint.
-_ROLLUP_STATEMENTS = (
-    """
-    INSERT INTO usage_user_day (account_id, user_id, day, events, logins, page_views, feature_events, reports_run)
-    SELECT account_id, user_id, day, COUNT(*),
-           SUM(CASE WHEN type = 'login' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN type = 'page_view' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN type = 'feature_used' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN type = 'report_run' THEN 1 ELSE 0 END)
-    FROM usage_fresh WHERE 1 = 1
-    GROUP BY account_id, user_id, day
-    ON CONFLICT (account_id, user_id, day) DO UPDATE SET
-        events = usage_user_day.events + excluded.events,
-        logins = usage_user_day.logins + excluded.logins,
-        page_views = usage_user_day.page_views + excluded.page_views,
-        feature_events = usage_user_day.feature_events + excluded.feature_events,
-        reports_run = usage_user_day.reports_run + excluded.reports_run
-    """,
-    """
-    INSERT INTO usage_user_feature_day (account_id, user_id, feature, day, events)
-    SELECT account_id, user_id, feature, day, COUNT(*)
-    FROM usage_fresh WHERE type = 'feature_used'
-    GROUP BY account_id, user_id, feature, day
-    ON CONFLICT (account_id, user_id, feature, day) DO UPDATE SET
-        events = usage_user_feature_day.events + excluded.events
-    """,
-    """
-    INSERT INTO usage_feature_day (account_id, day, feature, users, events)
-    SELECT u.account_id, u.day, u.feature, COUNT(*), SUM(u.events)
-    FROM usage_user_feature_day u
-    JOIN (SELECT DISTINCT account_id, day, feature FROM usage_fresh WHERE type = 'feature_used') touched
-      ON touched.account_id = u.account_id AND touched.day = u.day AND touched.feature = u.feature
-    WHERE 1 = 1
-    GROUP BY u.account_id, u.day, u.feature
-    ON CONFLICT (account_id, day, feature) DO UPDATE SET users = excluded.users, events = excluded.events
-    """,
-    """
-    INSERT INTO usage_account_day (account_id, day, active_users, logins, events, reports_run)
-    SELECT u.account_id, u.day, COUNT(*), SUM(u.logins), SUM(u.events), SUM(u.reports_run)
-    FROM usage_user_day u
-    JOIN (SELECT DISTINCT account_id, day FROM usage_fresh) touched
-      ON touched.account_id = u.account_id AND touched.day = u.day
-    WHERE 1 = 1
-    GROUP BY u.account_id, u.day
-    ON CONFLICT (account_id, day) DO UPDATE SET
-        active_users = excluded.active_users, logins = excluded.logins,
-        events = excluded.events, reports_run = excluded.reports_run
-    """,
-)
+_SQLITE_ROLLUPS = rollup_statements("usage_fresh")
 
 
 _PG_SCRATCH = (
@@ -203,7 +207,7 @@ def store_rows(rows: list[tuple]) -> int:
                         [dict(zip(names, row)) for row in inserted])
     accepted = Session.scalar(text("SELECT COUNT(*) FROM usage_fresh")) or 0
     if accepted:
-        for statement in _ROLLUP_STATEMENTS:
+        for statement in _SQLITE_ROLLUPS:
             Session.execute(text(statement))
         touched_accounts = select(fresh.c.account_id).distinct()
         Session.execute(
@@ -221,22 +225,7 @@ def rebuild_rollups(account_ids: list[int]) -> None:
     ids = _bind("ids", expanding=True)
     for table in ("usage_user_day", "usage_user_feature_day", "usage_feature_day", "usage_account_day"):
         Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids").bindparams(ids), {"ids": account_ids})
-    statements = (
-        f"""INSERT INTO usage_user_day (account_id, user_id, day, events, logins, page_views, feature_events, reports_run)
-        SELECT account_id, user_id, {day}, COUNT(*), SUM(CASE WHEN type = 'login' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN type = 'page_view' THEN 1 ELSE 0 END), SUM(CASE WHEN type = 'feature_used' THEN 1 ELSE 0 END),
-               SUM(CASE WHEN type = 'report_run' THEN 1 ELSE 0 END)
-        FROM usage_event WHERE account_id IN :ids GROUP BY account_id, user_id, {day}""",
-        f"""INSERT INTO usage_user_feature_day (account_id, user_id, feature, day, events)
-        SELECT account_id, user_id, feature, {day}, COUNT(*) FROM usage_event
-        WHERE account_id IN :ids AND type = 'feature_used' GROUP BY account_id, user_id, feature, {day}""",
-        """INSERT INTO usage_feature_day (account_id, day, feature, users, events)
-        SELECT account_id, day, feature, COUNT(*), SUM(events) FROM usage_user_feature_day
-        WHERE account_id IN :ids GROUP BY account_id, day, feature""",
-        """INSERT INTO usage_account_day (account_id, day, active_users, logins, events, reports_run)
-        SELECT account_id, day, COUNT(*), SUM(logins), SUM(events), SUM(reports_run) FROM usage_user_day
-        WHERE account_id IN :ids GROUP BY account_id, day""",
-    )
-    for statement in statements:
+    raw = f"(SELECT account_id, user_id, type, feature, {day} AS day FROM usage_event WHERE account_id IN :ids) raw"
+    for statement in rollup_statements(raw):
         Session.execute(text(statement).bindparams(ids), {"ids": account_ids})
     Session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(account_ids)).values(data_changed_at=utcnow()))
