@@ -167,3 +167,30 @@ def band_changes(weights: dict, bands: dict) -> dict:
             changed += 1
             moves[f"{row.band} → {new.band}"] = moves.get(f"{row.band} → {new.band}", 0) + 1
     return {"changed": changed, "scored": len(latest), "moves": moves}
+
+
+# The portfolio's tails: who needs attention, who could be a reference, who renews soon.
+AT_RISK_PROBABILITY = 0.3  # a forecast at or above this puts an account in the at-risk tail
+ADVOCATE_NPS = 50  # a green account whose NPS is unknown or at least this is an advocate
+TAIL_LENGTH = 8
+RENEWAL_WINDOW_DAYS = 90
+
+
+def at_risk_tail(rows: list[AccountRow]) -> list[AccountRow]:
+    """Red, likely to be red in 90 days, or not green with an open warning; lowest scores first."""
+    return sorted([r for r in rows if r.score is not None and (
+        r.band == "red" or (r.risk_red_90d or 0) >= AT_RISK_PROBABILITY or (r.band != "green" and r.open_warnings))],
+        key=lambda r: r.score)[:TAIL_LENGTH]
+
+
+def advocate_tail(rows: list[AccountRow]) -> list[AccountRow]:
+    """Green accounts whose people recommend the vendor (or have not said otherwise); best first."""
+    return sorted([r for r in rows if r.score is not None and r.band == "green" and (r.nps is None or r.nps >= ADVOCATE_NPS)],
+                  key=lambda r: (-(r.nps or 0), -r.score))[:TAIL_LENGTH]
+
+
+def renewals_due(rows: list[AccountRow], today: date) -> list[AccountRow]:
+    """Accounts that renew within the next 90 days, soonest first."""
+    horizon = today + timedelta(days=RENEWAL_WINDOW_DAYS)
+    return sorted([r for r in rows if r.account.renewal_date and today <= r.account.renewal_date <= horizon],
+                  key=lambda r: r.account.renewal_date)

@@ -17,20 +17,13 @@ from analytics.health.history import score_on
 from analytics.health.recompute import health_bands, health_weights
 from analytics.health.scoring import validate_bands, validate_weights
 from analytics.health.warnings import KIND_TITLES, figures_of
-from analytics.portfolio import (
-    DEFAULT_GROSS_MARGIN,
-    account_rows,
-    band_changes,
-    histogram,
-    nps_by_account,
-    sort_rows,
-    vendor_metrics,
-)
+from analytics.portfolio import (DEFAULT_GROSS_MARGIN, account_rows, advocate_tail, at_risk_tail, band_changes,
+                                 histogram, nps_by_account, renewals_due, sort_rows, vendor_metrics)
 from core.settings import get_setting, set_setting
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
-from portal.access import admin_required, staff_required, visible_accounts, visible_accounts_clause
+from portal.access import admin_required, staff_required, visible_accounts, visible_or_404
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
 
@@ -82,14 +75,7 @@ def portfolio():
 
     chain, risk = red_risk(today)  # reads every account's health history: once per page
     rows = account_rows(active, today, risk, nps)
-    scored = [r for r in rows if r.score is not None]
-    # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
-    at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.3
-                      or (r.band != "green" and r.open_warnings)], key=lambda r: r.score)[:8]
-    advocates = sorted([r for r in scored if r.band == "green" and (r.nps is None or r.nps >= 50)],
-                       key=lambda r: (-(r.nps or 0), -r.score))[:8]
-    renewals = sorted([r for r in rows if r.account.renewal_date and today <= r.account.renewal_date <= today + timedelta(days=90)],
-                      key=lambda r: r.account.renewal_date)
+    at_risk, advocates, renewals = at_risk_tail(rows), advocate_tail(rows), renewals_due(rows, today)
     band_filter, tier_filter = request.args.get("band", ""), request.args.get("tier", "")
     table = [r for r in rows if (not band_filter or r.band == band_filter) and (not tier_filter or r.tier == tier_filter)]
     sort, direction = request.args.get("sort", "health"), request.args.get("dir", "asc")
@@ -132,22 +118,11 @@ def distribution_chart():
     return chart_response(cached_chart(key, draw))
 
 
-def _warning_or_404(warning_id: int) -> HealthWarning:
-    """A warning of an account the user may see; 404 otherwise."""
-    warning = Session.scalar(
-        select(HealthWarning).join(Account, Account.id == HealthWarning.account_id)
-        .where(HealthWarning.id == warning_id, visible_accounts_clause(current_user))
-    )
-    if warning is None:
-        abort(404, "No such warning.")
-    return warning
-
-
 @bp.post("/warnings/<int:warning_id>/acknowledge")
 @staff_required
 def acknowledge(warning_id: int):
     """Mark a warning as seen."""
-    warning = _warning_or_404(warning_id)
+    warning = visible_or_404(HealthWarning, warning_id, "No such warning.")
     if not WarningActionForm().validate_on_submit():
         abort(400)
     if warning.acknowledged_at is None:
@@ -161,7 +136,7 @@ def acknowledge(warning_id: int):
 @staff_required
 def resolve(warning_id: int):
     """Mark a warning as dealt with; it leaves the list."""
-    warning = _warning_or_404(warning_id)
+    warning = visible_or_404(HealthWarning, warning_id, "No such warning.")
     if not WarningActionForm().validate_on_submit():
         abort(400)
     now = utcnow()
