@@ -32,6 +32,7 @@ chromium:
 	fi
 
 test: venv chromium
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 clean:

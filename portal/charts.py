@@ -63,6 +63,11 @@ def cached_chart(key: tuple, build: Callable[[], str]) -> str:
     return _chart_cache.get_or_build(local_key, lambda: _shared_chart(key, build))
 
 
+def clear_process_chart_cache() -> None:
+    """Forget every chart JSON this process keeps (benchmarks measure a cold build with it)."""
+    _chart_cache.clear()
+
+
 def _shared_chart(key: tuple, build: Callable[[], str]) -> str:
     """The chart from Redis when another worker built it, else build() and share it; Redis trouble only costs a build."""
     url = current_app.config.get("REDIS_URL")

@@ -42,12 +42,19 @@ def _seed(app, world, api) -> dict[str, str]:
         Session.commit()
         Session.remove()
     admin, customer = api(world["admin"]), api(world["customer_a"])
-    today = utcnow().date()
+    now = utcnow()
+    today = now.date()
+
+    def at(day, hour: int, minute: int = 0) -> str:
+        # A moment of that day, never later than now: the API refuses events from the future,
+        # so today's 09:00 becomes "now" when the suite runs before nine.
+        return min(datetime.combine(day, time(hour, minute), tzinfo=timezone.utc), now).isoformat()
+
     events, responses = [], []
     for ext, who, feature in ((BETA_EXT, "cnrybetauser@beta.test", "cnrybetafeature"),
                               ("ALPHA", "pat@alpha.test", "alpha-reports")):
         for k in range(12):
-            stamp = datetime.combine(today - timedelta(days=k), time(9, k), tzinfo=timezone.utc).isoformat()
+            stamp = at(today - timedelta(days=k), 9, k)
             kind = ("login", "feature_used", "report_run")[k % 3]
             event = {"id": f"{ext}-{k}", "account": ext, "user": who, "type": kind, "ts": stamp}
             if kind == "feature_used":
@@ -55,7 +62,7 @@ def _seed(app, world, api) -> dict[str, str]:
             events.append(event)
         responses.append({"id": f"{ext}-nps", "account": ext, "respondent": who, "score": 3,
                           "comment": f"slow {'cnrybetanps' if ext == BETA_EXT else 'alpha'}",
-                          "ts": datetime.combine(today, time(8), tzinfo=timezone.utc).isoformat()})
+                          "ts": at(today, 8)})
     assert admin.post("/api/v1/events", json={"events": events}).status_code == 200
     assert admin.post("/api/v1/survey-responses", json={"responses": responses}).status_code == 200
     article = admin.post("/api/v1/kb/articles", json={"title": "Exporting reports", "status": "published",
