@@ -12,11 +12,13 @@ import uuid
 from typing import Callable
 
 import bokeh
+import redis
 from bokeh.embed import json_item
 from bokeh.util.paths import bokehjs_path
 from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
 from core.lru import LruCache
+from portal.jobs import redis_connection
 
 bp = Blueprint("bokehjs", __name__)
 
@@ -73,10 +75,6 @@ def _shared_chart(key: tuple, build: Callable[[], str]) -> str:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return build()
-    import redis
-
-    from portal.jobs import redis_connection
-
     # The database URL keeps two portals sharing one Redis apart; repr() of the key's dates, numbers and
     # strings reads the same in every process.
     digest = hashlib.sha256(repr((current_app.config["DATABASE_URL"], key)).encode()).hexdigest()
