@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from analytics.forecast import red_risk
+from analytics import forecast
 from analytics.health.history import score_on
 from analytics.health.recompute import health_now
 from analytics.health.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
@@ -37,7 +37,7 @@ def health_card(account: Account, period: Period) -> Card | None:
 @card_provider(90, staff_only=True)
 def forecast_card(account: Account, period: Period) -> Card | None:
     """Probability of being red in 90 days (staff only), with the number of transitions it rests on."""
-    chain, risk = red_risk(period.end)
+    chain, risk = forecast.red_risk(period.end)
     if account.id not in risk:
         return None
     return Card("health/_forecast_card.html", {"risk": risk[account.id], "transitions": chain.transitions}, public=False)
