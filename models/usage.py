@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base, utcnow
@@ -13,25 +13,42 @@ EVENT_TYPES = ("login", "page_view", "feature_used", "report_run")
 
 
 class UsageEvent(Base):
-    """One raw event posted by the vendor's application; idempotent by (account, client id)."""
+    """One raw event posted by the vendor's application.
+
+    On PostgreSQL the table is partitioned by month of `ts` (partitions are made as events arrive,
+    dropped whole by `events prune`); a client id is unique per account through usage_event_key,
+    which holds no timestamp, so a resend with another `ts` is still the same event.
+    """
 
     __tablename__ = "usage_event"
     __table_args__ = (
-        UniqueConstraint("account_id", "client_id"),
         CheckConstraint("type IN ('login', 'page_view', 'feature_used', 'report_run')", name="type_known"),
         CheckConstraint("type <> 'feature_used' OR feature IS NOT NULL", name="feature_for_feature_used"),
+        {"postgresql_partition_by": "RANGE (ts)"},
     )
 
     # No foreign keys (migration 0011 dropped them): ingestion, the only writer, resolves the account and
     # creates the users in the same transaction, and the two checks per row cost a third of a batch.
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
-    account_id: Mapped[int] = mapped_column(Integer)  # whose event (account.id)
-    client_id: Mapped[str] = mapped_column(String(200))  # the vendor's event id, unique per account
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # whose event (account.id)
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the vendor's event id, unique per account
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)  # when it happened (UTC); partition key
     user_id: Mapped[int] = mapped_column(Integer)  # who did it (user.id)
     type: Mapped[str] = mapped_column(String(20))  # login, page_view, feature_used, report_run
     feature: Mapped[Optional[str]] = mapped_column(String(200))  # feature key for feature_used
-    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when it happened (UTC)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when we stored it
+
+
+class UsageEventKey(Base):
+    """Every client id ever stored for an account: what makes a resent event a duplicate.
+
+    Kept when raw events are pruned, so an event that is sent again after its month was dropped is
+    still recognised (and one dated before the pruned horizon is refused outright).
+    """
+
+    __tablename__ = "usage_event_key"
+
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # whose event (account.id)
+    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the vendor's event id
 
 
 class UsageUserDay(Base):

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 
+from analytics.usage.partitions import ensure_partitions
 from analytics.usage.rollups import rebuild_rollups
 from models.db import Session, is_postgres, utcnow
 from models.usage import KeyFeature
@@ -121,11 +122,15 @@ def _events_for(ctx, account, activity_scale: float, now: datetime) -> list[tupl
 def _write(rows: list[tuple]) -> None:
     """Bulk-insert raw events (COPY on PostgreSQL, the driver's executemany on SQLite)."""
     received = utcnow()
+    ensure_partitions(row[5] for row in rows)
     if is_postgres(Session):
         cursor = Session.connection().connection.driver_connection.cursor()
         with cursor.copy("COPY usage_event (account_id, client_id, user_id, type, feature, ts, received_at) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row((*row, received))
+        with cursor.copy("COPY usage_event_key (account_id, client_id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row[:2])
         cursor.close()
         return
     # SQLite keeps timestamps as SQLAlchemy writes them: naive UTC text.
@@ -136,6 +141,7 @@ def _write(rows: list[tuple]) -> None:
         "INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(*row[:5], row[5].strftime(stamp), received_text) for row in rows],
     )
+    connection.executemany("INSERT INTO usage_event_key (account_id, client_id) VALUES (?, ?)", [row[:2] for row in rows])
 
 
 def _expected_events(ctx) -> float:

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from sqlalchemy import String, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from analytics.usage.partitions import hold_against_prune, pruned_before
 from analytics.usage.rollups import store_rows
 from core.validation import ServiceError, normalise_email
 from models.accounts import Account, User
@@ -266,6 +267,8 @@ def validate_batch(raw_items: list, now: datetime | None = None, index_offset: i
             )
         }
     latest = now + FUTURE_TOLERANCE
+    hold_against_prune()
+    horizon = pruned_before()
     known: list[_Item] = []
     for item in items:
         account = accounts.get(item.account_ext)
@@ -277,6 +280,10 @@ def validate_batch(raw_items: list, now: datetime | None = None, index_offset: i
         if item.ts > latest:
             errors.append({"index": item.index, "field": "ts",
                            "message": "The event is more than 5 minutes in the future; check the sender's clock."})
+        elif horizon is not None and item.ts.astimezone(timezone.utc).date() < horizon:
+            errors.append({"index": item.index, "field": "ts",
+                           "message": f"Raw events before {horizon.isoformat()} have been pruned, so an event dated "
+                                      "before then can no longer be stored (the figures of those days are final)."})
         elif item.ts.date() < customer_since:
             errors.append({"index": item.index, "field": "ts",
                            "message": f"The event is before the account became a customer on {customer_since.isoformat()}."})

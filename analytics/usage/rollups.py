@@ -10,10 +10,14 @@ distinct-user count is never added up twice.
 """
 from __future__ import annotations
 
+from datetime import date, timezone
+
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, bindparam, insert, select, text, update
 from sqlalchemy import bindparam as _bind
 
+from analytics.usage.partitions import ensure_partitions, pruned_before
 from models.accounts import Account
+from models.usage import UsageEvent
 from models.db import Session, is_postgres, utcnow
 
 _scratch = MetaData()
@@ -122,10 +126,16 @@ def rollup_statements(source: str) -> tuple[str, ...]:
 # upsert waits for the other's row and adds to its committed total; every upsert takes its rows in key
 # order, so two batches lock them in the same order, not in a deadlock.
 _PG_STORE = f"""
-WITH ins AS (
-    INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
-    SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_staging ORDER BY seq
+WITH keys AS (
+    INSERT INTO usage_event_key (account_id, client_id)
+    SELECT account_id, client_id FROM usage_staging ORDER BY seq
     ON CONFLICT (account_id, client_id) DO NOTHING
+    RETURNING account_id, client_id
+), ins AS (
+    INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
+    SELECT DISTINCT ON (s.account_id, s.client_id) s.account_id, s.client_id, s.user_id, s.type, s.feature, s.ts, :now
+    FROM usage_staging s JOIN keys USING (account_id, client_id)
+    ORDER BY s.account_id, s.client_id, s.seq
     RETURNING account_id, user_id, type, feature, (ts AT TIME ZONE 'UTC')::date AS day
 ), per_user AS ({_user_day_select("ins")}
 ), user_day AS (
@@ -157,11 +167,12 @@ WITH ins AS (
 )
 SELECT COUNT(*) FROM ins
 """
-_SQLITE_MOVE = """
-INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
-SELECT account_id, client_id, user_id, type, feature, ts, :now FROM usage_staging WHERE 1 = 1 ORDER BY seq
+# SQLite: the new keys come back to Python, which writes the first event of each new key.
+_SQLITE_KEYS = """
+INSERT INTO usage_event_key (account_id, client_id)
+SELECT account_id, client_id FROM usage_staging WHERE 1 = 1 ORDER BY seq
 ON CONFLICT (account_id, client_id) DO NOTHING
-RETURNING account_id, user_id, type, feature, substr(ts, 1, 10)
+RETURNING account_id, client_id
 """
 _SQLITE_ROLLUPS = rollup_statements("usage_fresh")
 
@@ -197,14 +208,23 @@ def store_rows(rows: list[tuple]) -> int:
     postgres = is_postgres(Session)
     _stage(rows, postgres)
     now = bindparam("now", utcnow(), type_=DateTime(timezone=True))
+    ensure_partitions(row[6] for row in rows)
     if postgres:
         return Session.execute(text(_PG_STORE).bindparams(now)).scalar_one()
-    inserted = Session.execute(text(_SQLITE_MOVE).bindparams(now)).all()
-    if inserted:
-        names = ("account_id", "user_id", "type", "feature", "day")
-        Session.execute(text("INSERT INTO usage_fresh (account_id, user_id, type, feature, day) "
-                             "VALUES (:account_id, :user_id, :type, :feature, :day)"),
-                        [dict(zip(names, row)) for row in inserted])
+    new_keys = set(map(tuple, Session.execute(text(_SQLITE_KEYS)).all()))
+    new_rows = []
+    for row in rows:  # in batch order: the first of two equal ids wins
+        if (row[1], row[2]) in new_keys:
+            new_keys.discard((row[1], row[2]))
+            new_rows.append(row)
+    if new_rows:
+        received = utcnow()
+        Session.execute(insert(UsageEvent.__table__), [
+            {"account_id": a, "client_id": c, "user_id": u, "type": t, "feature": f, "ts": ts, "received_at": received}
+            for _, a, c, u, t, f, ts in new_rows])
+        Session.execute(insert(fresh), [
+            {"account_id": a, "user_id": u, "type": t, "feature": f, "day": ts.astimezone(timezone.utc).date()}
+            for _, a, c, u, t, f, ts in new_rows])
     accepted = Session.scalar(text("SELECT COUNT(*) FROM usage_fresh")) or 0
     if accepted:
         for statement in _SQLITE_ROLLUPS:
@@ -223,9 +243,13 @@ def rebuild_rollups(account_ids: list[int]) -> None:
 
     day = "(ts AT TIME ZONE 'UTC')::date" if is_postgres(Session) else "substr(ts, 1, 10)"
     ids = _bind("ids", expanding=True)
+    # The rollups of pruned months are the only record left of them: they are kept as they are.
+    horizon = pruned_before()
+    params = {"ids": account_ids, "horizon": horizon or date.min}
     for table in ("usage_user_day", "usage_user_feature_day", "usage_feature_day", "usage_account_day"):
-        Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids").bindparams(ids), {"ids": account_ids})
-    raw = f"(SELECT account_id, user_id, type, feature, {day} AS day FROM usage_event WHERE account_id IN :ids) raw"
+        Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids AND day >= :horizon").bindparams(ids), params)
+    since = "" if horizon is None else f" AND {day} >= :horizon"
+    raw = f"(SELECT account_id, user_id, type, feature, {day} AS day FROM usage_event WHERE account_id IN :ids{since}) raw"
     for statement in rollup_statements(raw):
-        Session.execute(text(statement).bindparams(ids), {"ids": account_ids})
+        Session.execute(text(statement).bindparams(ids), params)
     Session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(account_ids)).values(data_changed_at=utcnow()))

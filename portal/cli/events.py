@@ -1,4 +1,4 @@
-"""CLI group `events`: import usage events from a CSV file."""
+"""CLI group `events`: import usage events from a CSV file, prune old raw events."""
 from __future__ import annotations
 
 import csv
@@ -7,7 +7,9 @@ import click
 from flask.cli import AppGroup
 
 from analytics.usage.ingest import MAX_BATCH, BatchInvalid, ingest_events
-from models.db import Session
+from analytics.usage.retention import prune_events
+from core.validation import ServiceError, parse_date
+from models.db import Session, utcnow
 from portal import jobs
 
 events_cli = AppGroup("events", help="Usage events.")
@@ -74,3 +76,17 @@ def import_events(path: str, batch_size: int) -> None:
     if accepted:
         jobs.enqueue("health.recompute")  # at most one waits; without Redis the cron line recomputes
     click.echo(f"Imported {accepted} event(s); {duplicates} duplicate(s) skipped.")
+
+
+@events_cli.command("prune")
+@click.option("--before", "before", required=True, help="Drop raw events of the whole months before this day, YYYY-MM-DD.")
+def prune_command(before: str) -> None:
+    """Drop raw events of whole months before a day; rollups and every figure shown stay the same."""
+    try:
+        day = parse_date(before, "--before")
+        report = prune_events(day, utcnow().date())
+    except ServiceError as exc:
+        Session.rollback()
+        raise click.ClickException(str(exc)) from None
+    Session.commit()
+    click.echo(report.summary())
