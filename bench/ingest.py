@@ -1,12 +1,16 @@
 """Ingestion speed and memory: POST /api/v1/events against a plain psycopg COPY, in the same run.
 
 Usage (PostgreSQL must answer; the database named by --database is dropped and re-created):
-    .venv/bin/python bench/ingest.py [--batches 10] [--memory-events 1000000] [--database bench_usage]
+    .venv/bin/python bench/ingest.py [--batches 10] [--memory-events 1000000] [--stored 50000000] [--database bench_usage]
 
 Prints events/s through the API (10,000-event batches, in-process WSGI, JSON already
 encoded) and through COPY of the same rows into a bare table, their ratio (goal >= 0.3),
 and the peak RSS of a separate process that streams --memory-events events through the
 API (goal < 500 MB for 1,000,000).
+
+With --stored N the speed run is made twice in the same process: on the empty table, then after N
+older events (two years of them, in their monthly partitions) were loaded server-side; the second
+run's rate over the first is the slowdown as the table grows (goal: at most 1.5x slower).
 """
 from __future__ import annotations
 
@@ -129,6 +133,34 @@ def copy_floor(url: str, event_batches) -> tuple[int, float]:
     return total, seconds
 
 
+def load_history(app, url: str, n_events: int) -> float:
+    """Store n_events older events (the two years before the bench's own) straight in SQL; return seconds."""
+    from analytics.usage.partitions import ensure_partitions
+    from models.db import Session
+
+    now = datetime.now(timezone.utc)
+    start = now - timedelta(days=2 * 365 + 30)
+    with app.app_context():
+        ensure_partitions(start + timedelta(days=day) for day in range(0, 2 * 365 + 31, 10))
+        Session.commit()
+    step_seconds = (2 * 365 * 86400) / max(n_events, 1)
+    engine = create_engine(url)
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at) "
+            "SELECT 1, 'old-' || g, (g % :users) + 1, 'page_view', NULL, "
+            "CAST(:start AS timestamptz) + g * make_interval(secs => :step), now() FROM generate_series(1, :n) g"),
+            {"users": USERS, "start": start, "step": step_seconds, "n": n_events})
+        connection.execute(text("INSERT INTO usage_event_key (account_id, client_id) "
+                                "SELECT 1, 'old-' || g FROM generate_series(1, :n) g"), {"n": n_events})
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM ANALYZE usage_event"))
+        connection.execute(text("VACUUM ANALYZE usage_event_key"))
+    engine.dispose()
+    return time.perf_counter() - started
+
+
 def memory_run(url: str, n_events: int) -> None:
     """Child process: stream n_events through the API and print the peak RSS in MB."""
     app, token = make_app(url, create=False)
@@ -144,6 +176,7 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10, help="10,000-event batches for the speed run")
     parser.add_argument("--memory-events", type=int, default=1_000_000, help="events streamed in the memory run (0: skip)")
     parser.add_argument("--database", default="bench_usage")
+    parser.add_argument("--stored", type=int, default=0, help="older events loaded before a second speed run")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -165,6 +198,15 @@ def main() -> None:
           f"(median batch {statistics.median(per_batch) * 1000:.0f} ms)")
     print(f"events through plain COPY:          {copy_events:,} in {copy_seconds:.2f} s = {copy_rate:,.0f} events/s")
     print(f"ratio API / COPY: {api_rate / copy_rate:.2f} (goal >= 0.30)")
+
+    if args.stored:
+        seconds = load_history(app, url, args.stored)
+        print(f"loaded {args.stored:,} older events in {seconds:.0f} s")
+        grown_events, grown_seconds, grown_batches = post_all(app, token, batches(random.Random(2), args.batches, "grown"))
+        grown_rate = grown_events / grown_seconds
+        print(f"events through POST /api/v1/events with {args.stored:,} stored: {grown_rate:,.0f} events/s "
+              f"(median batch {statistics.median(grown_batches) * 1000:.0f} ms); "
+              f"empty / grown = {api_rate / grown_rate:.2f}x slower (goal <= 1.5); ratio to COPY {grown_rate / copy_rate:.2f}")
 
     # Duplicates: the same batches again change nothing and must be cheap.
     dup_events, dup_seconds, _ = post_all(app, token, batches(random.Random(1), min(args.batches, 3), "api"))
