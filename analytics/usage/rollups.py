@@ -1,11 +1,11 @@
 """Storing raw events and keeping the daily rollups in step, set-based, on SQLite and PostgreSQL.
 
-The rows go into a per-connection staging table (COPY on PostgreSQL). On PostgreSQL one
-statement does the rest (see _PG_STORE): the new events are inserted with ON CONFLICT DO
-NOTHING RETURNING and the rollups are upserted from what was returned. On SQLite one
-INSERT ... SELECT ... ON CONFLICT DO NOTHING RETURNING moves the new ones into usage_event
-and the rows it returned into usage_fresh; the rollups are upserted from usage_fresh, and
-the touched account-days and feature-days are recomputed from the per-user rows, so a
+The rows go into a per-connection staging table (COPY on PostgreSQL). Their client ids go into
+usage_event_key with ON CONFLICT DO NOTHING RETURNING: what comes back is new, the rest are
+duplicates. On PostgreSQL one statement does all of it (see _PG_STORE): the new events are inserted
+(into their monthly partition) and the rollups are upserted from what was returned. On SQLite the
+new events are written from Python and copied into usage_fresh; the rollups are upserted from it,
+and the touched account-days and feature-days are recomputed from the per-user rows, so a
 distinct-user count is never added up twice.
 """
 from __future__ import annotations
