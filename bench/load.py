@@ -11,6 +11,10 @@ mix of bench/locustfile.py, its figures reset once every user has started (so th
 portal at N users, not the ramp, unless --keep-ramp); (e) per route: requests, RPS, median, p95, p99, max, failures,
 and the ratios to the floor (GET /healthz under the same load), then PASS/FAIL against the
 goal: no failure and every route's p99 under 500 ms at 50 users; (f) stops everything.
+With --steps 25,50,100,... (capacity): one run per step, users growing, until a step shows an error
+or a p99 at or over 500 ms; it reports the largest step that held, its requests a second of the
+realistic mix, and their ratio to the /healthz capacity of the same server (HealthzProbe users
+with no pause, run alone for --floor-time).
 Rate limits are the production ones (sign-in 20/min per address and 10/min per e-mail, survey
 answers 30/min per address), counted in each worker's memory (no Redis); every simulated
 person has its own address (X-Forwarded-For through one trusted proxy hop), so no limit trips.
@@ -235,6 +239,45 @@ def report(routes: list[dict], total: dict | None, failures: list[dict], users: 
     return passed
 
 
+def run_locust(env: dict[str, str], port: int, prefix: str, users: int, spawn_rate: int, run_time: str,
+               keep_ramp: bool, classes: tuple[str, ...] = ()) -> tuple[list[dict], dict | None, list[dict]]:
+    """One headless locust run against the server; its per-route rows, totals and failures."""
+    with open(f"{prefix}.log", "w") as log:
+        subprocess.run([os.path.join(VENV_BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
+                        "--headless", "-u", str(users), "-r", str(spawn_rate), "-t", run_time,
+                        "--csv", prefix, "--only-summary", "--host", f"http://127.0.0.1:{port}",
+                        "--stop-timeout", "10", *([] if keep_ramp else ["--reset-stats"]), *classes],
+                       cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return read_stats(prefix)
+
+
+def capacity(env: dict[str, str], port: int, out: str, steps: list[int], spawn_rate: int, run_time: str,
+             floor_time: str) -> None:
+    """Grow the users step by step until p99 passes the goal or errors appear; report the largest step that held."""
+    _, floor_total, _ = run_locust(env, port, os.path.join(out, "floor"), 8, 8, floor_time, False, ("HealthzProbe",))
+    floor_rps = float(floor_total["Requests/s"]) if floor_total else 0.0
+    say(f"    /healthz capacity (8 users, no pause, {floor_time}): {floor_rps:.1f} req/s ({load_average()})")
+    held = None
+    say(f"{'users':>6} {'req/s':>7} {'p99 ms':>7} {'errors':>6}  verdict")
+    for users in steps:
+        routes, total, _ = run_locust(env, port, os.path.join(out, f"step-{users}"), users, spawn_rate, run_time,
+                                      False)
+        errors = int(total["Failure Count"]) if total else 0
+        worst = max((float(row["99%"]) for row in routes if row["Name"] != FLOOR_ROUTE), default=0.0)
+        rps = float(total["Requests/s"]) if total else 0.0
+        ok = errors == 0 and worst < GOAL_P99_MS and bool(routes)
+        say(f"{users:>6} {rps:>7.1f} {worst:>7.0f} {errors:>6}  {'holds' if ok else 'fails'} ({load_average()})")
+        if not ok:
+            break
+        held = (users, rps)
+    if held is None:
+        say("CAPACITY: no step held (zero errors and every p99 under 500 ms)")
+        return
+    ratio = held[1] / floor_rps if floor_rps else 0.0
+    say(f"CAPACITY: {held[0]} users held: {held[1]:.1f} req/s of the realistic mix, {ratio:.2f} of the "
+        f"/healthz capacity ({floor_rps:.1f} req/s) of the same server")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="bench_load")
@@ -249,6 +292,8 @@ def main() -> None:
     parser.add_argument("--quiet-wait", type=float, default=1200, help="longest wait for --quiet-below, in seconds")
     parser.add_argument("--keep-ramp", action="store_true",
                         help="count the ramp-up too (by default the figures start once all users run: 'at N users')")
+    parser.add_argument("--steps", default="", help="capacity: comma-separated user counts, run in turn, e.g. 25,50,100,150")
+    parser.add_argument("--floor-time", default="30s", help="with --steps: how long the /healthz capacity run lasts")
     parser.add_argument("--out", default=None, help="folder for locust's CSV files and the logs (default: a temporary one)")
     args = parser.parse_args()
 
@@ -286,6 +331,10 @@ def main() -> None:
         prefix = os.path.join(out, "locust")
         locust_env = {**env, "LOAD_ACCOUNTS": str(args.accounts), "LOAD_API_TOKEN": api_token,
                       "LOAD_SURVEY_TOKENS": tokens_path, "LOAD_PASSWORD": "demo-portal-2026"}
+        if args.steps:
+            capacity(locust_env, port, out, [int(n) for n in args.steps.split(",")], args.spawn_rate, args.time,
+                     args.floor_time)
+            return
         before = load_average()
         say(f"(d) locust --headless -u {args.users} -r {args.spawn_rate} -t {args.time}; before: {before}")
         with open(os.path.join(out, "locust.log"), "w") as log:

@@ -259,3 +259,14 @@ class Floor(FastHttpUser):
     def healthz(self) -> None:
         self.client.get("/healthz", name="/healthz")
         self.client.get("/static/css/portal.css", name="/static/css/portal.css")
+
+
+class HealthzProbe(FastHttpUser):
+    """The capacity floor: GET /healthz with no pause, run alone (`locust ... HealthzProbe`) by load.py --steps."""
+
+    wait_time = constant(0)
+    fixed_count = 0  # never part of the realistic mix; chosen by name on the command line
+
+    @task
+    def healthz(self) -> None:
+        self.client.get("/healthz")
