@@ -337,18 +337,13 @@ def main() -> None:
             return
         before = load_average()
         say(f"(d) locust --headless -u {args.users} -r {args.spawn_rate} -t {args.time}; before: {before}")
-        with open(os.path.join(out, "locust.log"), "w") as log:
-            subprocess.run([os.path.join(VENV_BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
-                            "--headless", "-u", str(args.users), "-r", str(args.spawn_rate), "-t", args.time,
-                            "--csv", prefix, "--only-summary", "--host", f"http://127.0.0.1:{port}",
-                            "--stop-timeout", "10", *(["--reset-stats"] if not args.keep_ramp else [])],
-                           cwd=ROOT, env=locust_env, stdout=log, stderr=subprocess.STDOUT)
+        routes, total, failures = run_locust(locust_env, port, prefix, args.users, args.spawn_rate, args.time,
+                                             args.keep_ramp)
         after = load_average()
         say(f"    after: {after}")
     finally:
         stop(server)
         say("(f) gunicorn stopped")
-    routes, total, failures = read_stats(prefix)
     say(f"(e) results (CSV and logs in {out}); {before} before, {after} after")
     passed = report(routes, total, failures, args.users)
     sys.exit(0 if passed else 1)
