@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from models.accounts import User
@@ -109,8 +109,8 @@ def is_token_page(path: str) -> bool:
 
 
 def _page_meta() -> dict:
-    """`noindex` for the templates: base.html adds the robots meta tag on token pages."""
-    return {"noindex": is_token_page(request.path)}
+    """`noindex` for the templates: base.html adds the robots meta tag on token pages (mails have no request)."""
+    return {"noindex": has_request_context() and is_token_page(request.path)}
 
 
 def init_app(app: Flask) -> None:
