@@ -27,6 +27,8 @@ from surveys.campaigns import default_campaign, invite, token_for
 
 PAGES_PER_ROUTE = 2
 MAX_PAGES_PER_ROLE = 150
+ROLES = ("customer", "csm", "admin")
+ANONYMOUS_STARTS = ["/login", "/forgot-password"]
 SKIPPED_SUFFIXES = (".json", ".csv", ".xlsx", ".pptx", ".pdf", ".png", ".svg", ".txt")
 
 
@@ -47,6 +49,11 @@ def build_demo_site(directory, accounts: int = 4, days: int = 60) -> DemoSite:
     engine.dispose()
     app = create_app({"DATABASE_URL": url, "TESTING": True, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": False,
                       "PORTAL_BASE_URL": "http://localhost", "MAIL_SUPPRESS_SEND": True})
+    return seed_demo_site(app, accounts, days)
+
+
+def seed_demo_site(app, accounts: int = 4, days: int = 60) -> DemoSite:
+    """Seed the demo into the app's database, plus a survey invitation, a share link and reset and unsubscribe links."""
     with app.test_request_context():  # the seed and the links build URLs
         ctx = demo.seed_demo(n_accounts=accounts, days=days, seed=7)
         Session.commit()
@@ -63,6 +70,15 @@ def build_demo_site(directory, accounts: int = 4, days: int = 60) -> DemoSite:
                        f"/reset-password/{make_reset_token(customer)}",
                        f"/playbooks/unsubscribe/{unsubscribe_token(customer.id)}"]
     return DemoSite(app=app, logins=logins, token_pages=token_pages)
+
+
+def role_pages(site: DemoSite, per_route: int = PAGES_PER_ROUTE) -> dict[str, dict[str, str]]:
+    """{role: {path: html}} for the anonymous visitor (sign-in pages and links) and each signed-in role."""
+    pages = {"anonymous": crawl(site.app, site.app.test_client(), ANONYMOUS_STARTS + site.token_pages, per_route)}
+    for role in ROLES:
+        client = signed_in_client(site.app, site.logins[role])
+        pages[role] = crawl(site.app, client, ["/"] + (["/csm/"] if role != "customer" else []), per_route)
+    return pages
 
 
 class _Links(HTMLParser):
@@ -114,10 +130,10 @@ def _route_key(app, path: str, query: str) -> str | None:
     return f"{endpoint}?{','.join(names)}"
 
 
-def crawl(app, client, starts: list[str]) -> dict[str, str]:
+def crawl(app, client, starts: list[str], per_route: int = PAGES_PER_ROUTE) -> dict[str, str]:
     """{path: html} of the HTML pages reachable by following links from starts, a few per route."""
     pages: dict[str, str] = {}
-    per_route: dict[str, int] = {}
+    per_route_seen: dict[str, int] = {}
     queue = deque(starts)
     seen = set(starts)
     while queue and len(pages) < MAX_PAGES_PER_ROLE:
@@ -137,9 +153,9 @@ def crawl(app, client, starts: list[str]) -> dict[str, str]:
                 continue
             found = parts.path + (f"?{parts.query}" if parts.query else "")
             key = _route_key(app, parts.path, parts.query)
-            if found in seen or key is None or per_route.get(key, 0) >= PAGES_PER_ROUTE:
+            if found in seen or key is None or per_route_seen.get(key, 0) >= per_route:
                 continue
             seen.add(found)
-            per_route[key] = per_route.get(key, 0) + 1
+            per_route_seen[key] = per_route_seen.get(key, 0) + 1
             queue.append(found)
     return pages

