@@ -37,7 +37,7 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter the date as a day, e.g. 2027-03-31, or pick it from the calendar.") from None
+            raise ValueError("Enter the date written YYYY-MM-DD, e.g. 2027-03-31, or pick it from the calendar.") from None
 
 
 class MetricForm(FlaskForm):
