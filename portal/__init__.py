@@ -23,9 +23,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.config.update(overrides)
 
     from models.db import Session, init_engine
-    from portal import charts, errors, misc, navigation, security
+    from portal import assets, charts, errors, misc, navigation, security
     from portal.cli import register_cli
-    from portal.extensions import csrf, limiter, login_manager, mail
+    from portal.extensions import compress, csrf, limiter, login_manager, mail
 
     app.extensions["db_engine"] = init_engine(app.config["DATABASE_URL"])
     if app.config.get("TRUSTED_PROXIES"):
@@ -33,6 +33,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    assets.init_app(app)
+    compress.init_app(app)
     csrf.init_app(app)
     mail.init_app(app)
     limiter.init_app(app)

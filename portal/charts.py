@@ -33,7 +33,7 @@ SHARED_CHART_SECONDS = 24 * 3600  # keys name the data they drew, so an entry is
 
 @bp.get(f"/static/bokeh/{BOKEH_VERSION}/<name>")
 def bokeh_js(name: str):
-    """BokehJS in the version that matches the installed bokeh, cached for a year."""
+    """BokehJS in the version that matches the installed bokeh, cached for a year (pages link the hashed copy)."""
     if name not in BOKEH_FILES:
         abort(404)
     response = send_from_directory(str(bokehjs_path() / "js"), name, max_age=31536000)
@@ -41,8 +41,8 @@ def bokeh_js(name: str):
 
 
 def bokeh_script_urls() -> list[str]:
-    """URLs of the BokehJS files a page with charts loads."""
-    return [url_for("bokehjs.bokeh_js", name=name) for name in ("bokeh.min.js",)]
+    """URLs of the BokehJS files a page with charts loads (content-hashed, see portal/assets.py)."""
+    return [url_for("static", filename=f"bokeh/{BOKEH_VERSION}/{name}") for name in ("bokeh.min.js",)]
 
 
 def figure_json(figure) -> str:

@@ -89,4 +89,11 @@ def load_config(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "API_RATE_LIMIT": _api_rate_limit(),  # per API token (per address for calls without one)
         "JSON_SORT_KEYS": False,
+        # Compressed dynamic responses (Flask-Compress); Brotli 5 is close to its best ratio at gzip's speed
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_BR_LEVEL": 5,
+        "COMPRESS_LEVEL": 6,
+        "COMPRESS_MIN_SIZE": 500,
+        "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv", "text/plain", "text/css",
+                               "text/javascript", "application/javascript", "image/svg+xml", "application/xml"],
     }

@@ -1,5 +1,5 @@
-"""Small public endpoints: the health check."""
-from flask import Blueprint, jsonify
+"""Small public endpoints: the health check, robots.txt."""
+from flask import Blueprint, Response, jsonify
 from sqlalchemy import text
 
 from models.db import Session
@@ -18,3 +18,25 @@ def healthz():
         db_status = "error"
     status = 200 if db_status == "ok" else 503
     return jsonify({"status": "ok" if status == 200 else "error", "db": db_status}), status
+
+
+# Signed-in areas are closed to crawlers; the link pages stay crawlable so that their noindex is read.
+ROBOTS_TXT = """User-agent: *
+Allow: /login
+Disallow: /accounts/
+Disallow: /admin/
+Disallow: /api/
+Disallow: /csm/
+Disallow: /kb/
+Disallow: /playbooks/
+Disallow: /surveys/
+"""
+
+
+@bp.get("/robots.txt")
+def robots_txt():
+    """What crawlers may fetch: nothing behind the sign-in."""
+    response = Response(ROBOTS_TXT, mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Flask, abort, current_app, g, redirect, request, session, url_for
+from flask import Flask, abort, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
 from models.accounts import User
@@ -15,6 +15,10 @@ CSP = (
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'"
 )
+
+# Pages reached through a secret link: search engines must not index them (meta robots and X-Robots-Tag).
+TOKEN_PAGE_PREFIXES = ("/s/", "/share/", "/reset-password/", "/embed", "/unsubscribe/")
+PUBLIC_FILE_ENDPOINTS = ("static", "bokehjs.bokeh_js", "misc.robots_txt")
 
 
 @login_manager.user_loader
@@ -88,11 +92,25 @@ def _security_headers(response):
     if current_app.config["PORTAL_ENV"] == "production":
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     # A signed-in user's pages, the API's answers (a token's account data) and the link pages (a review, a
-    # survey) hold customer data: no browser or proxy keeps a copy.
+    # survey) hold customer data: no browser or proxy keeps a copy. Public files (BokehJS, robots.txt) do not.
     link_page = request.path.startswith(("/api/", "/share/", "/s/")) and not request.path.endswith("/openapi.json")
-    if getattr(g, "no_store", False) or link_page or (current_user and current_user.is_authenticated):
+    public_file = request.endpoint in PUBLIC_FILE_ENDPOINTS
+    if not public_file and (getattr(g, "no_store", False) or link_page
+                            or (current_user and current_user.is_authenticated)):
         response.headers["Cache-Control"] = "no-store"
+    if is_token_page(request.path):
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def is_token_page(path: str) -> bool:
+    """Is this a page opened by a secret link (survey, review, unsubscribe, password reset)? Never indexed."""
+    return path.startswith(TOKEN_PAGE_PREFIXES) or "/unsubscribe" in path
+
+
+def _page_meta() -> dict:
+    """`noindex` for the templates: base.html adds the robots meta tag on token pages (mails have no request)."""
+    return {"noindex": has_request_context() and is_token_page(request.path)}
 
 
 def init_app(app: Flask) -> None:
@@ -104,3 +122,4 @@ def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul_characters)
     app.before_request(_enforce_session_limits)
     app.after_request(_security_headers)
+    app.context_processor(_page_meta)

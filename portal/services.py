@@ -7,13 +7,39 @@ from datetime import date
 from sqlalchemy import func, select
 
 from core.tokens import new_token
-from core.validation import ServiceError, normalise_email, parse_amount, parse_count, parse_date
+from core.validation import FieldErrors, ServiceError, normalise_email, parse_amount, parse_count, parse_date
 from models.accounts import ROLES, Account, ApiToken, User
 from models.db import Session, utcnow
 from portal.auth.passwords import hash_password, password_problem
 
 EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$")
 STATUSES = ("active", "churned")
+
+
+class _Checks:
+    """Runs every check of a form's values and keeps each complaint, so they are all reported together."""
+
+    def __init__(self):
+        self.values: dict = {}
+        self.errors: list[ServiceError] = []
+
+    def check(self, key: str, read) -> None:
+        """values[key] = read(), or note its ServiceError."""
+        try:
+            self.values[key] = read()
+        except ServiceError as error:
+            self.errors.append(error)
+
+    def fail(self, message: str, field: str) -> None:
+        """Note a complaint found by comparing values."""
+        self.errors.append(ServiceError(message, field))
+
+    def raise_errors(self) -> None:
+        """Raise the one complaint, or FieldErrors with all of them."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise FieldErrors(self.errors)
 
 
 def user_by_email(email: str) -> User | None:
@@ -36,9 +62,48 @@ def csm_by_email(email: str) -> User:
 
 def _account_name(name: str | None) -> str:
     name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise ServiceError("The account name must be 1 to 200 characters.", "name")
+    if not name:
+        raise ServiceError("Enter the account's name, e.g. Acme Logistics.", "name")
+    if len(name) > 200:
+        raise ServiceError(f"Shorten the account's name to 200 characters at most (it has {len(name)}).", "name")
     return name
+
+
+def _required(value, message: str, field: str):
+    """The value, or ServiceError(message) when it is empty."""
+    if value is None or not str(value).strip():
+        raise ServiceError(message, field)
+    return value
+
+
+def _seats(value: str | int) -> int:
+    """Licensed seats of an account: at least 1 (seat utilisation is measured against them)."""
+    text = str(_required(value, "Enter the number of licensed seats, e.g. 50.", "seats")).strip()
+    try:
+        seats = int(text)
+    except ValueError:
+        raise ServiceError(f"The number of licensed seats must be a whole number, e.g. 50, not {text!r}.",
+                           "seats") from None
+    if seats > 10_000_000:
+        raise ServiceError("The number of licensed seats can be at most 10,000,000.", "seats")
+    if seats < 1:
+        raise ServiceError("An account needs at least 1 licensed seat: enter how many people may use the product.",
+                           "seats")
+    return seats
+
+
+def _account_checks(*, name, external_id, arr, seats, csm_email, renewal, since, current: Account | None) -> _Checks:
+    """Every editable value of an account checked, each complaint kept."""
+    checks = _Checks()
+    checks.check("name", lambda: _account_name(name))
+    checks.check("external_id", lambda: _free_external_id(external_id, current=current))
+    checks.check("arr", lambda: parse_amount(
+        _required(arr, "Enter the ARR, the yearly amount the account pays, e.g. 120000.", "arr"), "ARR", "arr"))
+    checks.check("seats", lambda: _seats(seats))
+    checks.check("csm", lambda: csm_by_email(csm_email) if csm_email else None)
+    checks.check("renewal_date", lambda: parse_date(renewal, "The renewal date", "renewal"))
+    checks.check("customer_since", lambda: parse_date(since, "The customer-since date", "since"))
+    return checks
 
 
 def _free_external_id(external_id: str | None, current: Account | None = None) -> str:
@@ -58,17 +123,13 @@ def create_account(
     *, name: str, external_id: str, arr: str, seats: str, csm_email: str | None = None,
     renewal: str | None = None, since: str | None = None,
 ) -> Account:
-    """Validate and add an account."""
-    account = Account(
-        name=_account_name(name),
-        external_id=_free_external_id(external_id),
-        arr=parse_amount(arr, "ARR", "arr"),
-        seats=parse_count(seats, "Seats", "seats"),
-        csm=csm_by_email(csm_email) if csm_email else None,
-        renewal_date=parse_date(renewal, "The renewal date", "renewal"),
-        customer_since=parse_date(since, "The customer-since date", "since") or utcnow().date(),
-        status="active",
-    )
+    """Validate and add an account; every invalid value is reported at once (FieldErrors)."""
+    checks = _account_checks(name=name, external_id=external_id, arr=arr, seats=seats, csm_email=csm_email,
+                             renewal=renewal, since=since, current=None)
+    checks.raise_errors()
+    values = checks.values
+    values["customer_since"] = values["customer_since"] or utcnow().date()
+    account = Account(**values, status="active")
     Session.add(account)
     Session.flush()
     return account
@@ -79,24 +140,21 @@ def update_account(
     renewal: str | date | None, since: str | date | None, status: str, churned_on: str | date | None,
 ) -> Account:
     """Validate and change every editable field of an account; a churned account needs its churn date."""
-    values = {
-        "name": _account_name(name),
-        "external_id": _free_external_id(external_id, current=account),
-        "arr": parse_amount(arr, "ARR", "arr"),
-        "seats": parse_count(seats, "Seats", "seats"),
-        "csm": csm_by_email(csm_email) if csm_email else None,
-        "renewal_date": parse_date(renewal, "The renewal date", "renewal"),
-        "customer_since": parse_date(since, "The customer-since date", "since"),
-    }
-    if values["customer_since"] is None:
-        raise ServiceError("The customer-since date is required.", "since")
+    checks = _account_checks(name=name, external_id=external_id, arr=arr, seats=seats, csm_email=csm_email,
+                             renewal=renewal, since=since, current=account)
+    since_day = checks.values.get("customer_since")
+    if "customer_since" in checks.values and since_day is None:
+        checks.fail("Enter the customer-since date: the first day the account was a customer.", "since")
     if status not in STATUSES:
-        raise ServiceError(f"The status must be active or churned, not {status!r}.", "status")
-    churned = parse_date(churned_on, "The churn date", "churned_on")
-    if status == "churned" and churned is None:
-        raise ServiceError("A churned account needs the day it churned.", "churned_on")
-    if status == "churned" and churned < values["customer_since"]:
-        raise ServiceError("The churn date cannot be before the customer-since date.", "churned_on")
+        checks.fail("Choose the status: active or churned.", "status")
+    checks.check("churned_on", lambda: parse_date(churned_on, "The churn date", "churned_on"))
+    churned = checks.values.get("churned_on")
+    if status == "churned" and churned is None and "churned_on" in checks.values:
+        checks.fail("A churned account needs the day it churned.", "churned_on")
+    if status == "churned" and churned and since_day and churned < since_day:
+        checks.fail("The churn date cannot be before the customer-since date.", "churned_on")
+    checks.raise_errors()
+    values = checks.values
     values["status"] = status
     values["churned_on"] = churned if status == "churned" else None
     for key, value in values.items():

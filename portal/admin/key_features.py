@@ -29,7 +29,8 @@ class KeyFeatureForm(FlaskForm):
         Regexp(FEATURE_KEY, message="Use letters, digits and . _ : / - only, starting with a letter or digit.")])
     name = StringField("Name", validators=[DataRequired("Give the feature a name customers recognise."), Length(max=200)])
     description = TextAreaField("Why it matters", validators=[Optional(), Length(max=2000)])
-    maturity_level = SelectField("Maturity level it signals", choices=LEVEL_CHOICES, default="")
+    maturity_level = SelectField("Maturity level it signals", choices=LEVEL_CHOICES, default="",
+                                 invalid_choice_message="Choose a maturity level from the list, or none.")
     article_slug = StringField("Help article (slug)", validators=[
         Optional(), Length(max=200),
         Regexp(SLUG, message="Use the article's slug from its address, like getting-started-with-dashboards.")])

@@ -31,13 +31,35 @@ def _account_choices() -> list[SelectChoice]:
 
 
 def _show_service_error(form, error: services.ServiceError) -> None:
-    """Put a service's complaint on the field it is about (or on the form)."""
+    """Put each of a service's complaints on the field it is about (or on the form).
+
+    A field that the form already found wrong keeps its own message: one sentence per field.
+    """
     names = {"csm_email": "csm", "account_external_id": "account"}
-    field = getattr(form, names.get(error.field or "", error.field or ""), None)
-    if field is not None:
-        field.errors = list(field.errors) + [str(error)]
-    else:
-        flash(str(error), "danger")
+    for each in getattr(error, "errors", [error]):
+        field = getattr(form, names.get(each.field or "", each.field or ""), None)
+        if field is None:
+            flash(str(each), "danger")
+        elif not field.errors:
+            field.errors = list(field.errors) + [str(each)]
+
+
+def _save_account(form, save) -> Account | None:
+    """Check the form and the service's rules together, so every error shows at once; the account once saved."""
+    if not form.is_submitted():
+        return None
+    form.validate()
+    try:
+        account = save()
+    except services.ServiceError as error:
+        Session.rollback()
+        _show_service_error(form, error)
+        return None
+    if form.errors:  # the service took what the form could read; the form's own complaints still stand
+        Session.rollback()
+        return None
+    Session.commit()
+    return account
 
 
 def _user_or_404(user_id: int) -> User:
@@ -84,19 +106,12 @@ def account_new():
     """Create an account."""
     form = AccountForm()
     form.csm.choices = _csm_choices()
-    if form.validate_on_submit():
-        try:
-            account = services.create_account(
-                name=form.name.data, external_id=form.external_id.data, arr=form.arr.data, seats=form.seats.data,
-                csm_email=form.csm.data or None, renewal=form.renewal.data, since=form.since.data,
-            )
-        except services.ServiceError as error:
-            Session.rollback()
-            _show_service_error(form, error)
-        else:
-            Session.commit()
-            flash(f"Account {account.name} ({account.external_id}) created.", "success")
-            return redirect(url_for("admin.accounts"))
+    account = _save_account(form, lambda: services.create_account(
+        name=form.name.data, external_id=form.external_id.data, arr=form.arr.data, seats=form.seats.data,
+        csm_email=form.csm.data or None, renewal=form.renewal.data, since=form.since.data))
+    if account is not None:
+        flash(f"Account {account.name} ({account.external_id}) created.", "success")
+        return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, account=None), (422 if form.errors else 200)
 
 
@@ -109,20 +124,13 @@ def account_edit(ext: str):
         abort(404, "No such account.")
     form = AccountEditForm(obj=None if request.method == "POST" else _account_values(account))
     form.csm.choices = _csm_choices()
-    if form.validate_on_submit():
-        try:
-            services.update_account(
-                account, name=form.name.data, external_id=form.external_id.data, arr=form.arr.data,
-                seats=form.seats.data, csm_email=form.csm.data or None, renewal=form.renewal.data,
-                since=form.since.data, status=form.status.data, churned_on=form.churned_on.data,
-            )
-        except services.ServiceError as error:
-            Session.rollback()
-            _show_service_error(form, error)
-        else:
-            Session.commit()
-            flash(f"Account {account.name} saved.", "success")
-            return redirect(url_for("admin.accounts"))
+    saved = _save_account(form, lambda: services.update_account(
+        account, name=form.name.data, external_id=form.external_id.data, arr=form.arr.data,
+        seats=form.seats.data, csm_email=form.csm.data or None, renewal=form.renewal.data,
+        since=form.since.data, status=form.status.data, churned_on=form.churned_on.data))
+    if saved is not None:
+        flash(f"Account {saved.name} saved.", "success")
+        return redirect(url_for("admin.accounts"))
     return render_template("admin/account_form.html", form=form, account=account), (422 if form.errors else 200)
 
 

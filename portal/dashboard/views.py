@@ -32,9 +32,12 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    range = SelectField("Period", choices=RANGE_CHOICES, default="30")
-    start = DateField("From", validators=[Optional()])
-    end = DateField("To", validators=[Optional()])
+    range = SelectField("Period", choices=RANGE_CHOICES, default="30",
+                        invalid_choice_message="Choose a period from the list.")
+    start = DateField("From", validators=[Optional()],
+                      invalid_value_message="Enter the first day as a date, e.g. 2026-01-31, or pick it from the calendar.")
+    end = DateField("To", validators=[Optional()],
+                    invalid_value_message="Enter the last day as a date, e.g. 2026-03-31, or pick it from the calendar.")
 
     def validate(self, extra_validators=None) -> bool:
         """Custom ranges need both dates, in order, not in the future, at most three years long."""

@@ -17,10 +17,15 @@ class ArticleForm(FlaskForm):
     slug = StringField("Address (/kb/…)", validators=[Optional(), Length(max=120)])
     category = StringField("Category", validators=[Optional(), Length(max=100)], render_kw={"list": "kb-categories"})
     tags = StringField("Tags, separated by commas", validators=[Optional(), Length(max=1100)])
-    status = SelectField("Status", choices=[SelectChoice(s, s.title()) for s in ARTICLE_STATUSES], default="draft")
+    status = SelectField("Status", choices=[SelectChoice(s, s.title()) for s in ARTICLE_STATUSES], default="draft",
+                         invalid_choice_message="Choose the status: draft, published or archived.")
     body_markdown = TextAreaField("Body (Markdown)", render_kw={"rows": 18, "spellcheck": "true"})
-    features = SelectMultipleField("Helps with these key features", coerce=int, choices=[])
-    levels = SelectMultipleField("Helps to reach these maturity levels", coerce=int, choices=LEVEL_CHOICES, render_kw={"size": 5})
+    features = SelectMultipleField("Helps with these key features", coerce=int, choices=[],
+                                   invalid_value_message="Choose key features from the list.",
+                                   invalid_choice_message="Choose key features from the list; one of them no longer exists.")
+    levels = SelectMultipleField("Helps to reach these maturity levels", coerce=int, choices=LEVEL_CHOICES, render_kw={"size": 5},
+                                 invalid_value_message="Choose maturity levels from the list.",
+                                 invalid_choice_message="Choose maturity levels from the list (1 to 5).")
 
     def tag_list(self) -> list[str]:
         """The tags as a list."""
@@ -31,7 +36,7 @@ class VoteForm(FlaskForm):
     """Was this article helpful? yes or no, and an optional comment."""
 
     helpful = RadioField("Was this article helpful?", choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
-                         validators=[DataRequired("Choose yes or no.")])
+                         validators=[DataRequired("Choose yes or no.")], invalid_choice_message="Choose yes or no.")
     comment = TextAreaField("What was missing or unclear? (optional)", validators=[Optional(), Length(max=2000)],
                             render_kw={"rows": 3})
 

@@ -30,7 +30,9 @@ def page_form(questions: list[MaturityQuestion], answers: dict[int, int], **kwar
     for question in questions:
         setattr(_Page, field_name(question), RadioField(
             question.text, choices=[SelectChoice(option.id, option.text) for option in question.options], coerce=int,
-            validators=[Optional()], default=answers.get(question.id)))
+            validators=[Optional()], default=answers.get(question.id),
+            invalid_value_message="Choose one of the answers listed.",
+            invalid_choice_message="Choose one of the answers listed; the question may have changed, so reload the page."))
     return _Page(**kwargs)
 
 

@@ -62,15 +62,21 @@ class CampaignForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired("Give the campaign a name."), Length(max=200)])
     question = TextAreaField("Question", validators=[Optional(), Length(max=500)])
     audience = SelectField("Who is asked", choices=[SelectChoice("all", "All accounts"), SelectChoice("tier", "One tier"),
-                                                    SelectChoice("accounts", "Chosen accounts")])
+                                                    SelectChoice("accounts", "Chosen accounts")],
+                           invalid_choice_message="Choose who is asked: all accounts, one tier or chosen accounts.")
     tier = SelectField("Tier (when asking one tier)", choices=[SelectChoice("top", "Top"), SelectChoice("leveraged", "Leveraged"),
-                                                               SelectChoice("scalable", "Scalable")], default="top")
-    accounts = SelectMultipleField("Accounts (when asking chosen accounts)", coerce=int, validate_choice=True)
-    every_days = IntegerField("Repeat every N days (empty: send once)", validators=[
+                                                               SelectChoice("scalable", "Scalable")], default="top",
+                       invalid_choice_message="Choose the tier: top, leveraged or scalable.")
+    accounts = SelectMultipleField("Accounts (when asking chosen accounts)", coerce=int, validate_choice=True,
+                                   invalid_value_message="Choose accounts from the list.",
+                                   invalid_choice_message="Choose accounts from the list; one of them no longer exists.")
+    every_days = IntegerField("Repeat every N days (empty: send once)",
+                              invalid_value_message="Repeat every 1 to 3,650 days (a whole number), or leave it empty.", validators=[
         Optional(), NumberRange(min=1, max=3650, message="Repeat every 1 to 3,650 days, or leave it empty.")])
 
 
 class CampaignScheduleForm(FlaskForm):
     """Stop a campaign's further runs, or resume a stopped one."""
 
-    action = SelectField("Action", choices=[SelectChoice("stop", "Stop"), SelectChoice("resume", "Resume")])
+    action = SelectField("Action", choices=[SelectChoice("stop", "Stop"), SelectChoice("resume", "Resume")],
+                         invalid_choice_message="Choose stop or resume.")

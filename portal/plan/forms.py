@@ -28,7 +28,7 @@ def number(form, field) -> None:
 
 
 class DayField(DateField):
-    """A YYYY-MM-DD date with an error message that says how to write it."""
+    """A date input (the browser's calendar) with an error message that says how to write it."""
 
     def process_formdata(self, valuelist):
         """Parse the date, or explain the expected format."""
@@ -38,7 +38,7 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Enter a date written YYYY-MM-DD, e.g. 2027-03-31.") from None
+            raise ValueError("Enter the date written YYYY-MM-DD, e.g. 2027-03-31, or pick it from the calendar.") from None
 
 
 class MetricForm(FlaskForm):
@@ -48,15 +48,16 @@ class MetricForm(FlaskForm):
     source = SelectField(
         "Where the value comes from",
         choices={"reported": "Reported: we enter it in the portal", "usage": "Measured from usage automatically"},
-        default="reported",
+        default="reported", invalid_choice_message="Choose where the value comes from: reported or measured.",
     )
     usage_measure = SelectField(
         "Usage measure (for measured metrics)",
         choices={"": "Not measured from usage", **{key: label for key, (label, _u, _d) in MEASURES.items()}},
-        default="",
+        default="", invalid_choice_message="Choose a usage measure from the list.",
     )
     unit = StringField("Unit (for reported metrics)", validators=[Optional(), Length(max=40)])
-    direction = SelectField("Better is", choices={"higher": "Higher values", "lower": "Lower values"})
+    direction = SelectField("Better is", choices={"higher": "Higher values", "lower": "Lower values"},
+                            invalid_choice_message="Choose whether higher or lower values are better.")
     baseline = StringField("Baseline: today's value (for reported metrics)", validators=[Optional(), number])
     target = StringField("Target value", validators=[DataRequired("Enter the value to reach."), number])
     target_date = DayField("Target date", validators=[InputRequired("Enter the date to reach the target by.")])

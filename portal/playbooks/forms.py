@@ -10,15 +10,17 @@ RULES_HELP = ('JSON: {"rules": [...]}; every rule must hold. Example: '
 class SegmentForm(FlaskForm):
     """A segment: a name and its rules."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    rules = TextAreaField("Rules", validators=[DataRequired(), Length(max=10000)], render_kw={"rows": 10, "spellcheck": "false"})
+    name = StringField("Name", validators=[DataRequired("Give it a name."), Length(max=200)])
+    rules = TextAreaField("Rules", validators=[DataRequired("Write at least one rule."), Length(max=10000)], render_kw={"rows": 10, "spellcheck": "false"})
 
 
 class PlaybookForm(FlaskForm):
     """A playbook: its segment and actions."""
 
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    segment = SelectField("Segment", coerce=int, choices=[], validate_choice=True)
+    name = StringField("Name", validators=[DataRequired("Give it a name."), Length(max=200)])
+    segment = SelectField("Segment", coerce=int, choices=[], validate_choice=True,
+                          invalid_value_message="Choose a segment from the list.",
+                          invalid_choice_message="Choose a segment from the list; define one first if there is none.")
     email_subject = StringField("E-mail subject", validators=[Optional(), Length(max=200)],
                                 description="Leave empty to send no e-mail.")
     email_body = TextAreaField("E-mail body (Markdown)", validators=[Optional(), Length(max=20000)], render_kw={"rows": 10})
@@ -38,7 +40,7 @@ class ButtonForm(FlaskForm):
 class HoldoutForm(FlaskForm):
     """The share of each segment's accounts held out of every playbook, to measure it."""
 
-    percent = IntegerField("Hold-out share (% of accounts)", validators=[
+    percent = IntegerField("Hold-out share (% of accounts)", invalid_value_message="Give the share as a whole number of percent, e.g. 10.", validators=[
         InputRequired(message="Give the share as a whole number of percent."),
         NumberRange(min=0, max=50, message="The hold-out share must be between 0%% and 50%%.")])
 

@@ -35,7 +35,7 @@ def test_admin_creates_lists_and_edits_a_key_feature(app, client, world):
     ({"feature": "", "name": "X"}, "Enter the feature key"),
     ({"feature": "has space", "name": "X"}, "Use letters, digits"),
     ({"feature": "ok", "name": ""}, "Give the feature a name"),
-    ({"feature": "ok", "name": "X", "maturity_level": "6"}, "Not a valid choice"),
+    ({"feature": "ok", "name": "X", "maturity_level": "6"}, "Choose a maturity level from the list"),
     ({"feature": "ok", "name": "X", "article_slug": "Not A Slug"}, "slug"),
     ({"feature": "DASHBOARDS", "name": "X"}, "already a key feature"),
 ])

@@ -10,6 +10,7 @@ ROUTES = {
     "auth.reset_password": Route("token_link", {"token": "made-up-token"}),
     "auth.change_password": Route("signed_in"),
     "misc.healthz": Route("public"),
+    "misc.robots_txt": Route("public"),
     "api_meta.openapi": Route("public"),
     "dashboard.overview": Route("account"),
     "csm.portfolio": Route("staff"),

@@ -10,6 +10,7 @@ from models.db import Session
 from models.knowledge import KbSearchLog, KbView, KbVote
 from models.usage import EngagementEvent
 from tests.conftest import PASSWORD
+from tests.demo_site import csrf_token_of
 
 
 @pytest.mark.parametrize("role", ["customer_a", "csm_a"])
@@ -83,7 +84,7 @@ def test_vote_without_a_choice_is_refused_with_a_message(client, world, login, m
     article = make_article("Export data")
     login(world["customer_a"])
     response = client.post(f"/kb/{article.slug}/vote", data={"helpful": "maybe"}, follow_redirects=True)
-    assert "Not a valid choice" in response.get_data(as_text=True) or "Choose yes or no" in response.get_data(as_text=True)
+    assert "Choose yes or no" in response.get_data(as_text=True)
     assert Session.scalar(select(func.count()).select_from(KbVote)) == 0
 
 
@@ -166,7 +167,7 @@ def test_editor_page_loads_its_script_without_inline_code(client, world, login):
     """The editor uses static/js/kb_editor.js and no inline script (CSP script-src 'self')."""
     login(world["admin"])
     page = client.get("/kb/admin/new").get_data(as_text=True)
-    assert "js/kb_editor.js" in page
+    assert re.search(r"/static/js/kb_editor\.[0-9a-f]{12}\.js", page)
     assert "<script>" not in page and " onclick=" not in page
 
 
@@ -175,8 +176,7 @@ def test_vote_without_csrf_token_is_refused(client, world, make_article):
     """A forged vote from another site gets 400."""
     article = make_article("Export data")
     page = client.get("/login").get_data(as_text=True)
-    token = re.search(r'id="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*id="csrf_token"', page)
-    token = next(g for g in token.groups() if g)
+    token = csrf_token_of(page)
     signed_in = client.post("/login", data={"email": world["customer_a"].email, "password": PASSWORD, "csrf_token": token})
     assert signed_in.status_code == 302
     assert client.post(f"/kb/{article.slug}/vote", data={"helpful": "yes"}).status_code == 400

@@ -50,7 +50,9 @@ def test_admin_creates_an_account(admin_client, world):
     ("arr", "lots", "ARR must be a number"),
     ("arr", "-5", "between 0"),
     ("seats", "2.5", "whole number"),
-    ("renewal", "01/03/2027", "Not a valid date"),
+    ("renewal", "01/03/2027", "Enter the renewal date as a date, e.g. 2027-01-31"),
+    ("seats", "0", "at least 1 licensed seat"),
+    ("csm", "nobody@example.test", "Choose a CSM from the list"),
 ])
 def test_account_form_shows_errors_on_the_field_and_saves_nothing(admin_client, world, field, value, message):
     """Bad input: 422, the message next to the field, nothing created."""
@@ -61,6 +63,35 @@ def test_account_form_shows_errors_on_the_field_and_saves_nothing(admin_client, 
     assert message in response.get_data(as_text=True)
     assert f'id="{field}-error"' in response.get_data(as_text=True)
     assert Session.scalar(select(func.count()).select_from(Account)) == 2
+
+
+def test_account_form_reports_every_error_at_once(admin_client, world):
+    """One submission with five wrong values shows five sentences, each next to its field; nothing is created."""
+    data = {"name": "", "external_id": "has space", "arr": "lots", "seats": "0", "csm": "",
+            "renewal": "31/01/2027", "since": ""}
+    response = admin_client.post("/admin/accounts/new", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    for field, sentence in [("name", "Enter the account&#39;s name"), ("external_id", "external id must be"),
+                            ("arr", "ARR must be a number"), ("seats", "at least 1 licensed seat"),
+                            ("renewal", "Enter the renewal date as a date")]:
+        error = html.split(f'id="{field}-error"', 1)[1].split("</div>", 1)[0]
+        assert sentence in error, field
+        assert f'aria-describedby="{field}-error"' in html or f'{field}-error"' in html
+    assert "This field is required" not in html and "Not a valid" not in html
+    assert Session.scalar(select(func.count()).select_from(Account)) == 2
+
+
+def test_account_edit_reports_every_error_at_once(admin_client, world):
+    """Editing: a zero seat count and a churn without its day are both reported, and nothing changes."""
+    data = {"name": "Beta Ltd", "external_id": "BETA", "arr": "9000", "seats": "0", "csm": "",
+            "renewal": "", "since": "2024-01-01", "status": "churned", "churned_on": ""}
+    response = admin_client.post("/admin/accounts/BETA/edit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "at least 1 licensed seat" in html and "needs the day it churned" in html
+    account = _account("BETA")
+    assert account.status == "active" and account.seats > 0
 
 
 def test_admin_edits_an_account_and_marks_it_churned(admin_client, world):
@@ -110,7 +141,7 @@ def test_user_created_without_password_gets_a_link(admin_client, world):
     ({"email": "dup@example.test", "role": "customer", "account": ""}, "needs --account"),
     ({"email": "x@example.test", "role": "csm", "account": "ALPHA"}, "Only customer users"),
     ({"email": "x@example.test", "role": "csm", "account": "", "password": "password"}, "too common"),
-    ({"email": "x@example.test", "role": "boss", "account": ""}, "Not a valid choice"),
+    ({"email": "x@example.test", "role": "boss", "account": ""}, "Choose the role: customer, CSM or admin."),
 ])
 def test_user_form_refuses_bad_input(admin_client, world, data, message):
     """Bad user input: 422 with the reason, nobody created."""

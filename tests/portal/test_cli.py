@@ -44,7 +44,7 @@ def test_accounts_create_prints_the_external_id_last(runner, world):
 def test_accounts_create_defaults_customer_since_to_today(runner, app):
     """Without --since, the account is a customer from today."""
     result = runner.invoke(args=["accounts", "create", "--name", "Solo", "--external-id", "SOLO", "--arr", "0",
-                                 "--seats", "0"])
+                                 "--seats", "1"])
     assert result.exit_code == 0
     assert Session.scalar(select(Account.customer_since).where(Account.external_id == "SOLO")) == date.today()
 
@@ -59,12 +59,13 @@ BASE_ACCOUNT = ["accounts", "create", "--name", "Gamma", "--external-id", "GAMMA
     ({"--arr": "-1"}, "between 0"),
     ({"--arr": "NaN"}, "between 0"),
     ({"--seats": "many"}, "whole number"),
-    ({"--seats": "-3"}, "between 0"),
+    ({"--seats": "-3"}, "at least 1 licensed seat"),
+    ({"--seats": "0"}, "at least 1 licensed seat"),
     ({"--csm": "nobody@example.test"}, "No CSM has the e-mail"),
     ({"--renewal": "2027-13-01"}, "YYYY-MM-DD"),
     ({"--renewal": "31/01/2027"}, "YYYY-MM-DD"),
     ({"--since": "yesterday"}, "YYYY-MM-DD"),
-    ({"--name": " "}, "name must be"),
+    ({"--name": " "}, "Enter the account's name"),
 ])
 def test_accounts_create_refuses_bad_input(runner, world, change, fragment):
     """Each bad value: exit 1, one line on stderr, no account added."""

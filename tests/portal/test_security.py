@@ -8,6 +8,7 @@ from models.db import Session, dispose_engine
 from portal import create_app
 from portal.config import ConfigError
 from tests.conftest import PASSWORD, sign_in
+from tests.demo_site import csrf_token_of
 
 
 @pytest.mark.parametrize("path", ["/login", "/forgot-password", "/healthz", "/no-such-page"])
@@ -49,7 +50,7 @@ def test_post_without_csrf_token_is_refused(csrf_app, world, path):
     client = csrf_app.test_client()
     if path != "/login":
         page = client.get("/login").get_data(as_text=True)
-        token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+        token = csrf_token_of(page)
         assert client.post("/login", data={"email": world["admin"].email, "password": PASSWORD,
                                            "csrf_token": token}).status_code == 302
     response = client.post(path, data={"email": world["admin"].email, "password": PASSWORD})
@@ -61,7 +62,7 @@ def test_sign_in_with_the_csrf_token_works(csrf_app, world):
     """The token from the page lets the form through."""
     client = csrf_app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = csrf_token_of(page)
     response = client.post("/login", data={"email": world["admin"].email, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
 
