@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "analytics.key_features_views:bp",
     "portal.csm.views:bp",
     "portal.share.views:bp",
+    "portal.exports.views:bp",
     "portal.api.meta:bp",
     "portal.api.events:bp",
     "portal.api.usage:bp",
