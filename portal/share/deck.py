@@ -14,6 +14,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
+from analytics.scoring import COMPONENT_LABELS
 from portal.share.snapshot import METRICS
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -156,7 +157,7 @@ def _health(deck: _Deck, snapshot: dict) -> None:
                    box=(Inches(0.6), Inches(1.5), Inches(6.2), Inches(5.3)))
     if components:
         deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, "Components at the period's end (0 to 100)",
-                   [c["name"] for c in components], {"Score": [c["score"] for c in components]},
+                   [COMPONENT_LABELS.get(c["name"], c["name"]) for c in components], {"Score": [c["score"] for c in components]},
                    box=(Inches(7.0), Inches(1.5), Inches(5.8), Inches(5.3)))
     if not history and not components:
         deck.text(slide, ["No health score was stored by the end of this review's period."],
@@ -199,7 +200,8 @@ def next_steps(snapshot: dict) -> list[str]:
         steps.append("Introduce the key features not used yet: " + ", ".join(unused[:5]) + ".")
     components = sorted(snapshot["current_figures"].get("health_components") or [], key=lambda c: c["score"])
     if components and components[0]["score"] < 70:
-        steps.append(f"Improve {components[0]['name'].lower()}: {components[0]['explanation']}")
+        label = COMPONENT_LABELS.get(components[0]["name"], components[0]["name"])
+        steps.append(f"Improve {label[0].lower()}{label[1:]}: {components[0]['explanation']}")
     utilisation = snapshot["current_figures"].get("seat_utilisation_percent")
     if utilisation is not None and utilisation < 50:
         steps.append(f"Only {_fmt(utilisation)}% of licensed seats were used in the period: invite the people who have not started.")
