@@ -19,6 +19,7 @@ BLUEPRINTS = (
     "portal.csm.views:bp",
     "portal.share.views:bp",
     "portal.exports.views:bp",
+    "portal.imports.views:bp",
     "portal.api.meta:bp",
     "portal.api.events:bp",
     "portal.api.usage:bp",

@@ -1,4 +1,4 @@
-"""Access classes of the downloads: tables as CSV/XLSX and the review deck."""
+"""Access classes of the downloads (tables as CSV/XLSX, the review deck) and of the admin imports page."""
 from tests.isolation import Route
 
 ROUTES = {
@@ -8,3 +8,4 @@ ROUTES = {
     "exports.account_deck": Route("account"),
     "exports.share_deck": Route("token_link"),
 }
+ROUTES["imports.upload"] = Route("admin")
