@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, make_response, render_template, re
 from flask_login import current_user, login_required
 
 from analytics.cohorts import cohort_data
+from analytics.tiers import TIERS
 from core.tabular import FORMATS, Table, render
 from models.db import utcnow
 from portal.access import account_or_404, staff_required, visible_accounts_clause
@@ -104,8 +105,10 @@ def staff_table(table: str, fmt: str):
     if table not in STAFF_TABLES:
         abort(404, "No such table.")
     csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else None
-    if table == "cohorts":
-        data = tables.cohorts_table(cohort_data(visible_accounts_clause(current_user),
+    if table == "cohorts":  # the filters of the cohorts page
+        tier = request.args.get("tier") if request.args.get("tier") in TIERS else None
+        by = "quarter" if request.args.get("by") == "quarter" else "month"
+        data = tables.cohorts_table(cohort_data(visible_accounts_clause(current_user), tier=tier, by=by,
                                                 csm_id=csm_id if current_user.role == "admin" else current_user.id))
     else:
         rows, account_ids = portfolio_rows(current_user, csm_id)
