@@ -11,11 +11,14 @@ from sqlalchemy import select
 
 from models.db import Session, utcnow
 from models.health import HealthScore, ShareLink
+from models.maturity import AssessmentRound
 from models.plans import PlanMetric, PlanReading
 from models.usage import KeyFeature
 from portal.settings import set_setting
+from surveys import maturity_services
 from tests.conftest import sign_in
 from tests.health.helpers import add_answer, add_usage, days_back
+from tests.maturity.conftest import levels_for
 
 TODAY = utcnow().date()
 TITLES = ["Value summary: success plan goals", "Usage", "Adoption of key features", "Health", "NPS", "Maturity",
@@ -64,6 +67,15 @@ def _review_world(app, world, create_user):
                                 entered_by_id=people[0].id))
         set_setting("brand.name", "Northwind Analytics")
         Session.commit()
+        # A maturity self-assessment at level 3, taken ten days ago, through the real services.
+        maturity_services.save_model(maturity_services.document.default_document(), None, drop_unknown_features=True)
+        response = maturity_services.start_response(account, people[0])
+        maturity_services.save_answers(response, people[0],
+                                       levels_for(Session.get(AssessmentRound, response.round_id).model, 3))
+        maturity_services.submit_response(response, people[0])
+        assessment_round = Session.get(AssessmentRound, response.round_id)
+        assessment_round.taken_on = TODAY - timedelta(days=10)
+        Session.commit()
 
 
 def _share(client, world) -> str:
@@ -109,6 +121,10 @@ def test_deck_charts_equal_the_share_links_figures(app, world, client, create_us
 
     goals, progress = _series(charts[f"Progress toward target on {snapshot['period']['end']} (%)"])
     assert goals == ["Lead conversion"] and progress["Progress (%)"] == [snapshot["plan"][0]["progress_percent"]] == [20.0]
+    rounds, levels = _series(charts["Overall maturity level (1 to 5)"])
+    assert rounds == [r["taken_on"] for r in snapshot["maturity"]["rounds"]] == [(TODAY - timedelta(days=10)).isoformat()]
+    assert levels["Level"] == [r["level"] for r in snapshot["maturity"]["rounds"]] == [3]
+    assert "level 3 (Defined) of 5" in text
     assert "Bring “Lead conversion” back on track" in text
     assert "Improve key-feature adoption: Two of five key features are used." in text
 

@@ -165,3 +165,21 @@ def test_unknown_table_or_format_is_404(world, client):
     assert client.get("/accounts/ALPHA/exports/users.csv").status_code == 404
     assert client.get("/accounts/ALPHA/exports/usage.pdf").status_code == 404
     assert client.get("/csm/exports/secrets.csv").status_code == 404
+
+
+def test_pages_link_their_downloads(app, world, client):
+    """The dashboard offers its tables in both formats; only staff see the review deck link."""
+    sign_in(client, world["customer_a"])
+    html = client.get("/accounts/ALPHA/?range=90").get_data(as_text=True)
+    start, end = (TODAY - timedelta(days=89)).isoformat(), TODAY.isoformat()
+    for table in ("usage", "features", "nps"):
+        for fmt in ("csv", "xlsx"):
+            assert f"/accounts/ALPHA/exports/{table}.{fmt}?start={start}&amp;end={end}" in html
+    assert "Your NPS answers" in html and "review.pptx" not in html
+    assert "/accounts/ALPHA/exports/plan.xlsx" in client.get("/accounts/ALPHA/plan").get_data(as_text=True)
+    staff = app.test_client()
+    sign_in(staff, world["csm_a"])
+    assert f"/accounts/ALPHA/review.pptx?start={start}&amp;end={end}" in staff.get("/accounts/ALPHA/?range=90").get_data(as_text=True)
+    portfolio = staff.get("/csm/").get_data(as_text=True)
+    assert "/csm/exports/portfolio.xlsx" in portfolio and "/csm/exports/warnings.csv" in portfolio
+    assert "/csm/exports/cohorts.csv?by=quarter" in staff.get("/playbooks/cohorts?by=quarter").get_data(as_text=True)
