@@ -4,13 +4,15 @@ The score column is the one whose question asks how likely the person is to reco
 column named by `score_column`); the comment is `comment_column` or, by default, the first text
 entry column after it. The person is `RecipientEmail` (else the `ResponseId`); the time is
 `RecordedDate`, in the time zone the third header row gives (UTC when none). Row numbers in errors
-are the file's line numbers, so row 4 is the first response.
+are the file's line numbers, so row 4 is the first response. Scores may be exported as numbers or as
+choice text ("10 - Extremely likely").
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,6 +20,7 @@ from core.import_errors import ImportRejected
 from surveys.nps_import.common import RowChecker
 
 HEADER_ROWS = 3
+CHOICE_SCORE = re.compile(r"^(\d{1,2})(?:\s*-\s*\D.*)?$")  # exported as numbers or as choice text
 
 
 def _find_score_column(names: list[str], questions: list[str]) -> str | None:
@@ -53,6 +56,12 @@ def _moment(text: str, zone) -> datetime | None:
     return moment.astimezone(timezone.utc)
 
 
+def _score(text: str):
+    """The number of a score cell: "9", or choice text such as "10 - Extremely likely"; else the text itself."""
+    match = CHOICE_SCORE.match(text.strip())
+    return int(match.group(1)) if match else text.strip()
+
+
 def read_qualtrics(raw: bytes | str, account_id: int, score_column: str | None = None,
                    comment_column: str | None = None) -> RowChecker:
     """Check every response row of the file; the checker holds items and errors."""
@@ -83,7 +92,6 @@ def read_qualtrics(raw: bytes | str, account_id: int, score_column: str | None =
             continue
         record = dict(zip(names, values + [""] * (len(names) - len(values))))
         respondent = record.get("RecipientEmail", "").strip() or record["ResponseId"]
-        score = record[score_column].strip()
-        checker.add(line, record["ResponseId"], respondent, int(score) if score.isdigit() else score,
+        checker.add(line, record["ResponseId"], respondent, _score(record[score_column]),
                     record.get(comment_column, "") if comment_column else "", _moment(record["RecordedDate"], zone))
     return checker

@@ -48,7 +48,8 @@ def qualtrics_export(rows: list[tuple[str, str, str, str]], zone: str = "America
     writer = csv.writer(out)
     writer.writerows([names, questions, ids])
     for n, (recorded, email, score, comment) in enumerate(rows):
-        group = "" if not score.isdigit() else ("Promoter" if int(score) >= 9 else "Detractor" if int(score) <= 6 else "Passive")
+        number = int(score.split(" ")[0]) if score.split(" ")[0].isdigit() else None
+        group = "" if number is None else ("Promoter" if number >= 9 else "Detractor" if number <= 6 else "Passive")
         writer.writerow([recorded, recorded, "IP Address", "100", "True", recorded, f"R_{n:04d}abc", email, "email", "EN",
                          score, group, comment])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -115,7 +116,7 @@ def test_delighted_import_refuses_an_unknown_account_or_a_broken_file(app, world
 
 ROWS = [("2026-03-01 10:00:00", "ann@alpha.test", "10", "Fast, \"=clear\" reports"),
         ("2026-03-02 23:30:00", "bob@alpha.test", "6", ""),
-        ("2026-03-03 08:00:00", "", "8", "Good")]
+        ("2026-03-03 08:00:00", "", "8 - Likely", "Good")]
 
 
 def _upload(client, data: bytes, kind="qualtrics", account="ALPHA", name="survey.csv"):
