@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import nh3
 from markdownify import markdownify
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.import_errors import ImportRejected, RowError
 from knowledge.services import ArticleInput, clean_input, create_article, update_article
@@ -147,7 +148,8 @@ def _same(article: Article, data: ArticleInput) -> bool:
 def import_articles(articles: list[ImportedArticle], author: User | None) -> ImportCounts:
     """Create new articles, update changed ones, leave unchanged ones alone (flushes; the caller commits)."""
     refs = [a.source_ref for a in articles]
-    existing = {a.source_ref: a for a in Session.scalars(select(Article).where(Article.source_ref.in_(refs)))}
+    existing = {a.source_ref: a for a in Session.scalars(
+        select(Article).where(Article.source_ref.in_(refs)).options(selectinload(Article.category), selectinload(Article.tags)))}
     counts = ImportCounts()
     for item in articles:
         article = existing.get(item.source_ref)
