@@ -5,6 +5,7 @@ Each route loads, checks access with the same rule as its page (portal/access.py
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, make_response, render_template, request
@@ -28,6 +29,7 @@ bp = Blueprint("exports", __name__)
 MAX_DAYS = 3660  # ten years, as the usage API
 ACCOUNT_TABLES = ("usage", "features", "nps", "plan")
 STAFF_TABLES = ("portfolio", "warnings", "cohorts")
+DEFAULT_ACCENT = "#0B5CAD"  # the deck's titles and first series when no brand colour is set
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -117,7 +119,9 @@ def staff_table(table: str, fmt: str):
 
 
 def _deck_response(snapshot: dict, filename: str) -> Response:
-    deck = build_deck(snapshot, vendor_name=get_setting("brand.name", "Customer Success Portal"))
+    accent = str(get_setting("brand.color", DEFAULT_ACCENT))
+    deck = build_deck(snapshot, vendor_name=get_setting("brand.name", "Customer Success Portal"),
+                      accent=accent if re.fullmatch(r"#[0-9A-Fa-f]{6}", accent) else DEFAULT_ACCENT)
     return Response(deck, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{filename}.pptx"',
                                                   "Cache-Control": "private, no-store"})
 

@@ -81,6 +81,11 @@ def _page_urls(app, ext: str, slug: str) -> list[str]:
     return sorted(set(urls))
 
 
+def _number(cell: str) -> bool:
+    """A plain number such as -12.5 (a spreadsheet reads it as a value, never as a formula)."""
+    return re.fullmatch(r"-?\d+(\.\d+)?", cell) is not None
+
+
 def _check_answer(url: str, response) -> list[str]:
     """Problems in one answer: a 5xx, live markup from a payload, an un-neutralised CSV formula."""
     assert response.status_code < 500, f"{url} answered {response.status_code}"
@@ -93,7 +98,7 @@ def _check_answer(url: str, response) -> list[str]:
     body = response.get_data(as_text=True)
     if response.mimetype == "text/csv":
         cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
-        return [f"{url}: CSV cell {c[:30]!r}" for c in cells if c.startswith(FORMULA_START)]
+        return [f"{url}: CSV cell {c[:30]!r}" for c in cells if c.startswith(FORMULA_START) and not _number(c)]
     if response.mimetype != "text/html":
         return []
     return [f"{url}: {found}" for found in live_markup(body)]
