@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.services import ServiceError
-
 
 @dataclass(frozen=True)
 class RowError:
@@ -18,8 +16,8 @@ class RowError:
         return f"row {self.row}, {self.field}: {self.message}"
 
 
-class ImportRejected(ServiceError):
-    """The file holds bad rows (or cannot be read at all): nothing was stored."""
+class ImportRejected(ValueError):
+    """The file holds bad rows (or cannot be read at all): nothing was stored (callers roll back)."""
 
     def __init__(self, errors: list[RowError], summary: str | None = None):
         self.errors = errors
