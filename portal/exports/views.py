@@ -27,6 +27,7 @@ from portal.share.services import link_for_token, link_state
 bp = Blueprint("exports", __name__)
 
 MAX_DAYS = 3660  # ten years, as the usage API
+MAX_REVIEW_DAYS = 366  # as a share link's review period
 ACCOUNT_TABLES = ("usage", "features", "nps", "plan")
 STAFF_TABLES = ("portfolio", "warnings", "cohorts")
 DEFAULT_ACCENT = "#0B5CAD"  # the deck's titles and first series when no brand colour is set
@@ -64,7 +65,8 @@ def _download(table: Table, fmt: str, filename: str) -> Response:
 
 
 def _safe(text: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:60] or "export"
+    """Text fit for a file name in a header: ASCII letters, digits, - and _ only."""
+    return "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "-_" else "-" for ch in text)[:60] or "export"
 
 
 @bp.get("/accounts/<ext>/usage.csv")
@@ -146,7 +148,7 @@ def account_deck(ext: str):
         abort(403)
     period = Period(_date("start"), _date("end")) if request.args.get("start") and request.args.get("end") \
         else quarter_periods(utcnow().date())
-    if period.start > period.end or period.days > MAX_DAYS:
-        abort(422, "'start' must not be after 'end', and the review at most ten years long.")
+    if period.start > period.end or period.days > MAX_REVIEW_DAYS or period.end > utcnow().date():
+        abort(422, f"A review runs from 'start' to 'end', at most {MAX_REVIEW_DAYS} days, ending by today.")
     snapshot = take_snapshot(account, period)
     return _deck_response(snapshot, f"review-{_safe(account.external_id)}-{period.end.isoformat()}")
