@@ -74,6 +74,7 @@ class Article(Base):
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_kb_article_status_updated", "status", "updated_at"),
+        Index("ux_kb_article_source_ref", "source_ref", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)  # database key (rowid of the FTS5 index)
@@ -90,6 +91,7 @@ class Article(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # row creation
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # last saved revision
     published_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # first publication
+    source_ref: Mapped[Optional[str]] = mapped_column(String(120))  # where an imported article came from, e.g. zendesk:360001234; NULL: written here
     search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: weighted tsvector of title, tags, body (trigger)
     title_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: tsvector of title and tags (trigger)
 

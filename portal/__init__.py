@@ -67,11 +67,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.plan import views as plan_pages
     from portal.playbooks import views as playbook_pages
     from portal.share import views as share_pages
+    from portal.imports import views as import_pages
+    from portal.exports import views as export_pages
 
     for blueprint in (
         auth_pages.bp, misc.bp, charts.bp, admin_pages.bp, dashboard_pages.bp, plan_pages.bp,
         key_features_pages.bp, csm_pages.bp, share_pages.bp, api_meta.bp, api_events.bp, api_usage.bp,
         api_surveys.bp, api_kb.bp, api_health.bp, nps_pages.bp, maturity_pages.bp, kb_pages.bp, playbook_pages.bp,
+        import_pages.bp,
+        export_pages.bp,
     ):
         app.register_blueprint(blueprint)
     register_cli(app)

@@ -12,6 +12,7 @@ from models.db import Session
 from models.health import HealthScore
 from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay
 from portal.dashboard.cards import Period
+from portal.share.goals import maturity_history, plan_goals
 
 # (key, label, unit, higher is better)
 METRICS = (
@@ -121,6 +122,8 @@ def take_snapshot(account: Account, period: Period) -> dict:
         "previous_daily_active_users": _daily(account, previous),
         "health_history": [[d.isoformat(), s] for d, s in history],
         "dashboard": _frozen_dashboard(account, period),
+        "plan": plan_goals(account, period),
+        "maturity": maturity_history(account, period),
     }
 
 

@@ -31,6 +31,7 @@ PAGES = [
     ("admin", "admin-home", "/admin/"),
     ("admin", "admin-accounts", "/admin/accounts"),
     ("admin", "admin-users", "/admin/users"),
+    ("admin", "admin-imports", "/admin/imports/"),
     ("admin", "kb-admin", "/kb/admin/"),
     # forms and secondary pages
     (None, "forgot-password", "/forgot-password"),

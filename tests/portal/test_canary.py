@@ -6,7 +6,9 @@ share link of ALPHA) and no answer may contain a marker.
 """
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Flask, url_for
@@ -111,7 +113,19 @@ def _get_urls(app: Flask, slug: str) -> list[str]:
                 with app.test_request_context():
                     urls.append(url_for(rule.endpoint, **values, **({"ext": ext} if ext else {})))
     urls += [f"/kb/search?q={q}" for q in ("zanzibar", CANARY["kb_vote_comment"][:6])]
+    since = (TODAY - timedelta(days=60)).isoformat()
+    urls += [f"/accounts/{ext}/exports/{table}.{fmt}?start={since}" for ext in ("ALPHA", "BETA")
+             for table in ("usage", "features", "nps", "plan") for fmt in ("csv", "xlsx")]
+    urls += [f"/csm/exports/{table}.{fmt}" for table in ("portfolio", "warnings", "cohorts") for fmt in ("csv", "xlsx")]
     return sorted(set(urls))
+
+
+def _text(response) -> str:
+    """The answer as text; for a download packed as a zip (Excel, PowerPoint), the text of all its parts."""
+    if response.data[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+            return " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
+    return response.get_data(as_text=True)
 
 
 def _leaks(body: str) -> list[str]:
@@ -128,7 +142,7 @@ def _crawl(fetch, urls: list[str]) -> tuple[list[str], int]:
             continue
         seen.add(url)
         response = fetch(url)
-        body = response.get_data(as_text=True)
+        body = _text(response)
         assert response.status_code < 500, f"{url} answered {response.status_code}"
         found += [f"{url}: {where}" for where in _leaks(body)]
         found += [f"{url}: header {problem}" for problem in _header_problems(response)]
@@ -170,6 +184,12 @@ def test_beta_markers_are_planted_where_beta_can_see_them(app, world, api):
                       f"&end={TODAY.isoformat()}")
     seen.update(_leaks(usage.get_data(as_text=True)))
     assert {"account_name", "metric_name", "feature", "nps_comment"} <= seen, seen
+    since = (TODAY - timedelta(days=60)).isoformat()
+    downloads = set()
+    for url in (f"/accounts/BETA/exports/nps.xlsx?start={since}", f"/accounts/BETA/exports/features.csv?start={since}",
+                "/accounts/BETA/exports/plan.xlsx", "/csm/exports/portfolio.xlsx"):
+        downloads.update(_leaks(_text(client.get(url))))
+    assert {"nps_comment", "nps_respondent", "feature", "metric_name", "account_name"} <= downloads, downloads
 
 
 def test_no_page_chart_or_api_answer_shows_beta_data_to_alpha(app, world, api):
@@ -209,6 +229,7 @@ def test_a_share_link_of_alpha_shows_no_beta_data(app, world, api):
     assert page.status_code == 200 and "Alpha Inc" in page.get_data(as_text=True)
     charts = CHART_URL.findall(page.get_data(as_text=True))
     assert charts, "the review places charts"
-    found, read = _crawl(anonymous.get, [f"/share/{match.group(1)}"])
-    assert read == 1 + len(set(charts))
+    found, read = _crawl(anonymous.get, [f"/share/{match.group(1)}", f"/share/{match.group(1)}/deck.pptx"])
+    assert read == 2 + len(set(charts))
     assert found == []
+    assert "Alpha Inc" in _text(anonymous.get(f"/share/{match.group(1)}/deck.pptx"))  # the deck's text is searched

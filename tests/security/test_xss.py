@@ -4,16 +4,19 @@ The demo vendor is seeded, then every text a person writes (names, articles, com
 answers, plan notes, maturity model, playbooks, segments, share labels, feature keys...) is
 overwritten with payloads. Every page is then read as an admin, a CSM and a customer and parsed:
 no script, event handler, javascript: URL, frame or <XSS> element may come from a payload. The
-e-mails queued afterwards (their HTML part) are parsed the same way. The portal offers no CSV
-export; the crawl checks that no answer is one, so a new export cannot skip the formula check.
+e-mails queued afterwards (their HTML part) are parsed the same way. Every download (CSV and Excel
+of each table) is crawled too: no cell may start like a formula, and no Excel cell may be one.
 """
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from flask import url_for
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from models.accounts import Account, User
@@ -25,6 +28,7 @@ from tests.security.xss import PAYLOADS, TEMPLATE_PROBE, live_markup, plant_payl
 
 SKIPPED = {"static", "bokehjs.bokeh_js", "auth.logout"}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -71,16 +75,30 @@ def _page_urls(app, ext: str, slug: str) -> list[str]:
                 urls += [url_for(rule.endpoint, **{k: (n if isinstance(v, int) else v) for k, v in values.items()})
                          for n in (2, 3)]
     urls += [f"/kb/search?q={p}" for p in PAYLOADS[:12]]
+    urls += [f"/accounts/{ext}/exports/{table}.{fmt}?start={(utcnow() - timedelta(days=400)).date().isoformat()}"
+             for table in ("usage", "features", "nps", "plan") for fmt in ("csv", "xlsx")]
+    urls += [f"/csm/exports/{table}.{fmt}" for table in ("portfolio", "warnings", "cohorts") for fmt in ("csv", "xlsx")]
     return sorted(set(urls))
+
+
+def _number(cell: str) -> bool:
+    """A plain number such as -12.5 (a spreadsheet reads it as a value, never as a formula)."""
+    return re.fullmatch(r"-?\d+(\.\d+)?", cell) is not None
 
 
 def _check_answer(url: str, response) -> list[str]:
     """Problems in one answer: a 5xx, live markup from a payload, an un-neutralised CSV formula."""
     assert response.status_code < 500, f"{url} answered {response.status_code}"
+    if response.mimetype == XLSX:
+        cells = [cell for row in load_workbook(io.BytesIO(response.data)).active.iter_rows() for cell in row]
+        return [f"{url}: Excel cell {str(c.value)[:30]!r}" for c in cells
+                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith(FORMULA_START))]
+    if not response.mimetype.startswith("text/"):
+        return []  # the review deck: its text is data in slides, never markup
     body = response.get_data(as_text=True)
     if response.mimetype == "text/csv":
-        cells = [cell for line in body.splitlines() for cell in line.split(",")]
-        return [f"{url}: CSV cell {c[:30]!r}" for c in cells if c.lstrip('"').startswith(FORMULA_START)]
+        cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+        return [f"{url}: CSV cell {c[:30]!r}" for c in cells if c.startswith(FORMULA_START) and not _number(c)]
     if response.mimetype != "text/html":
         return []
     return [f"{url}: {found}" for found in live_markup(body)]
@@ -96,7 +114,7 @@ def test_payloads_in_every_user_text_never_come_back_as_markup(app, planted):
             response = client.get(url)
             problems += _check_answer(url, response)
             pages_read += response.mimetype == "text/html" and response.status_code == 200
-            payload_pages += "alert(1)" in response.get_data(as_text=True)
+            payload_pages += response.mimetype.startswith("text/") and "alert(1)" in response.get_data(as_text=True)
     problems += _share_link_problems(app, planted)
     assert problems == []
     assert pages_read > 60 and payload_pages > 40, (pages_read, payload_pages)
