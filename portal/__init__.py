@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "portal.api.surveys:bp",
     "portal.api.kb:bp",
     "portal.api.health:bp",
+    "portal.api.segment:bp",
     "surveys.views:bp",
     "surveys.maturity_views:bp",
     "knowledge.views:bp",
