@@ -10,6 +10,7 @@ from typing import Optional
 from sqlalchemy import and_, case, delete, func, insert, select, text, true
 
 from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
+from core.webhooks.outbox import Event, emit_all
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
@@ -246,9 +247,24 @@ def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
         from analytics.warnings import raise_warnings
 
         raised = raise_warnings(as_of, facts, results)
+    _emit_band_changes(as_of, results)
     stored = store(as_of, facts, results)
     Session.flush()
     return {"as_of": as_of, "accounts": stored, "warnings": len(raised)}
+
+
+def _emit_band_changes(as_of: date, results: dict[int, HealthResult]) -> int:
+    """Queue health.band_changed for accounts whose band differs from the one stored last (before storing)."""
+    prior = score_on(list(results), as_of, summary=True) if results else {}
+    changed = {account_id: (prior[account_id].band, result) for account_id, result in results.items()
+               if account_id in prior and prior[account_id].band and result.band
+               and prior[account_id].band != result.band}
+    if not changed:
+        return 0
+    exts = dict(Session.execute(select(Account.id, Account.external_id).where(Account.id.in_(changed))).all())
+    return emit_all([Event("health.band_changed", account_id, exts[account_id],
+                           {"from": old, "to": result.band, "score": round(result.score, 1), "as_of": as_of.isoformat()})
+                     for account_id, (old, result) in changed.items()])
 
 
 def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, HealthResult]:

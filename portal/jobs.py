@@ -87,6 +87,23 @@ def flush_mail_after_request() -> None:
         return response
 
 
+def enqueue_after_request(name: str) -> None:
+    """Queue job `name` once when the current request's response is ready (outside a request: now)."""
+    if not has_request_context():
+        if has_app_context():
+            enqueue(name)
+        return
+    requested = g.setdefault("_jobs_after_request", set())
+    if name in requested:
+        return
+    requested.add(name)
+
+    @after_this_request
+    def _queue(response):
+        enqueue(name)
+        return response
+
+
 # Jobs: run by `flask --app wsgi worker`. Each builds its context, clears its pending mark, calls the CLI's function.
 
 def _job_context():
@@ -145,10 +162,20 @@ def send_surveys_job(account: str | None = None) -> str:
         return f"{report.summary()} Mail: {flush_report.summary()}"
 
 
+def flush_webhooks_job() -> str:
+    """Deliver due webhook messages, like `webhooks flush`."""
+    from portal.webhooks.services import flush
+
+    with _job_context():
+        _starting("webhooks.flush", {})
+        return flush().summary()
+
+
 # name -> (function, timeout in seconds); the names are what callers pass to enqueue().
 JOBS = {
     "mail.flush": (flush_mail_job, 10 * 60),
     "health.recompute": (recompute_health_job, 30 * 60),
     "surveys.send": (send_surveys_job, 30 * 60),
+    "webhooks.flush": (flush_webhooks_job, 10 * 60),
 }
 

@@ -16,6 +16,7 @@ CLI_GROUPS = (
     "analytics.playbooks_cli:playbooks_cli",
     "surveys.cli:surveys_cli",
     "portal.mail.cli:mail_cli",
+    "portal.webhooks.cli:webhooks_cli",
     "portal.cli.worker:worker_command",
 )
 
