@@ -25,6 +25,8 @@ BLUEPRINTS = (
     "portal.api.kb:bp",
     "portal.api.health:bp",
     "portal.api.segment:bp",
+    "portal.segment.views:bp",
+    "portal.webhooks.views:bp",
     "surveys.views:bp",
     "surveys.maturity_views:bp",
     "knowledge.views:bp",

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from core.webhooks.endpoints import subscribed
 from core.webhooks.signing import new_webhook_id
+from models.accounts import Account
 from models.db import Session, utcnow
 from models.webhooks import WEBHOOK_EVENT_TYPES, WebhookEndpoint, WebhookMessage
 
@@ -76,6 +77,16 @@ def send_again(message: WebhookMessage, now: datetime | None = None) -> None:
     Session.flush()
 
 
-def recent_messages(limit: int = 100) -> list[WebhookMessage]:
-    """The newest messages of every endpoint, for the delivery log."""
-    return list(Session.scalars(select(WebhookMessage).order_by(WebhookMessage.created_at.desc()).limit(limit)))
+def recent_messages(limit: int = 100) -> list[tuple[WebhookMessage, str, str]]:
+    """The newest messages of every endpoint with their account's external id and endpoint URL (the delivery log)."""
+    rows = Session.execute(
+        select(WebhookMessage, Account.external_id, WebhookEndpoint.url)
+        .join(Account, Account.id == WebhookMessage.account_id)
+        .join(WebhookEndpoint, WebhookEndpoint.id == WebhookMessage.endpoint_id)
+        .order_by(WebhookMessage.created_at.desc()).limit(limit))
+    return [tuple(row) for row in rows]
+
+
+def message_by_id(webhook_id: str) -> WebhookMessage | None:
+    """The message with this webhook-id, if any."""
+    return Session.scalar(select(WebhookMessage).where(WebhookMessage.webhook_id == webhook_id))
