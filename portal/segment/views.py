@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from wtforms import SelectChoice
 
 from analytics.segment import debugger
 from models.db import Session
@@ -18,7 +19,7 @@ REFRESH_SECONDS = 5
 def index():
     """Mappings of track events to key features, and how to point Segment or RudderStack at the portal."""
     form = MappingForm()
-    form.feature.choices = [(kf.feature, f"{kf.name} ({kf.feature})") for kf in debugger.key_features()]
+    form.feature.choices = [SelectChoice(kf.feature, f"{kf.name} ({kf.feature})") for kf in debugger.key_features()]
     if form.validate_on_submit():
         try:
             debugger.set_mapping(form.event_name.data, form.feature.data)

@@ -1,6 +1,6 @@
 """Forms of the webhooks admin page."""
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectChoice, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,6 +22,6 @@ class EndpointForm(FlaskForm):
     url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=2000)],
                       description="An http:// or https:// address of your other tool; every message is signed.",
                       render_kw={"inputmode": "url", "autocomplete": "off"})
-    events = SelectMultipleField("Event types", choices=[(name, EVENT_LABELS[name]) for name in WEBHOOK_EVENT_TYPES],
+    events = SelectMultipleField("Event types", choices=[SelectChoice(name, EVENT_LABELS[name]) for name in WEBHOOK_EVENT_TYPES],
                                  option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
                                  description="None ticked: every event type.")
