@@ -12,11 +12,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from analytics.ingest import BatchInvalid, _synthetic_email, store_items, validate_batch
+from analytics.ingest import BatchInvalid, _among, _synthetic_email, store_items, validate_batch
 from analytics.segment import debugger
 from analytics.segment.messages import Message, usage_of
 from models.accounts import Account, User
-from models.db import Session, is_postgres
+from models.db import Session, is_postgres, utcnow
 from models.segment import SegmentGroup, SegmentParked
 from models.usage import UsageEvent
 
@@ -187,9 +187,16 @@ def _store_usage(usage: list[tuple[Message, dict, str]], parked_ids: set[str], r
                 result.outcomes.append(Outcome(message, "skipped", account=item["account"], reason=reason))
             usage = [entry for index, entry in enumerate(usage) if index not in refused]
             continue
-        known = _already_stored(items) if items else set()
+        started = utcnow()
         stored = store_items(items)
         result.stored += stored.accepted
+        # Which ones were resends matters only to the debugger; look only when the batch was a mix.
+        if stored.accepted == 0:
+            known = {item.client_id for item in items}
+        elif stored.duplicates:
+            known = _stored_before(items, started)
+        else:
+            known = set()
         for message, item, mapped_as in usage:
             if message.message_id in known:
                 outcome = "duplicate"
@@ -199,15 +206,16 @@ def _store_usage(usage: list[tuple[Message, dict, str]], parked_ids: set[str], r
         return
 
 
-def _already_stored(items) -> set[str]:
-    """Message ids among items that an earlier request stored already (a resend)."""
-    keys = [(item.account_id, item.client_id) for item in items]
+def _stored_before(items, started: datetime) -> set[str]:
+    """Message ids among items that were stored before this request began (resends)."""
     found: set[str] = set()
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
+    by_account: dict[int, list[str]] = {}
+    for item in items:
+        by_account.setdefault(item.account_id, []).append(item.client_id)
+    for account_id, client_ids in by_account.items():
         found.update(Session.scalars(select(UsageEvent.client_id).where(
-            UsageEvent.account_id.in_({key[0] for key in chunk}),
-            UsageEvent.client_id.in_([key[1] for key in chunk]))))
+            UsageEvent.account_id == account_id, _among(UsageEvent.client_id, client_ids),
+            UsageEvent.received_at < started)))
     return found
 
 

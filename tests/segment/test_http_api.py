@@ -121,6 +121,12 @@ def test_resending_a_message_changes_nothing(app, world, segment, api):
         outcomes = [row.outcome for row in Session.scalars(select(SegmentLog).order_by(SegmentLog.id))]
         Session.rollback()
     assert outcomes == ["stored", "stored", "duplicate", "duplicate"]
+    assert segment("batch", {"batch": [_track(1), _track(3)]}).status_code == 200  # a mix of old and new
+    with app.app_context():
+        latest = [(row.message_id, row.outcome) for row in Session.scalars(select(SegmentLog).order_by(SegmentLog.id))]
+        Session.rollback()
+    assert latest[-2:] == [("m1", "duplicate"), ("m3", "stored")]
+    assert _count(app, UsageEvent) == 3
 
 
 def test_a_message_waits_for_its_users_group_call_and_says_why(app, world, segment):
