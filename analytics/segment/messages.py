@@ -210,12 +210,10 @@ def snake_case(name: str) -> str:
     return key[:MAX_KEY] or "event"
 
 
-def usage_of(message: Message, mappings: dict[str, str]) -> tuple[str, str | None] | None:
-    """(event type, feature) a message counts as, or None for calls that are not usage (identify, group, alias)."""
+def usage_of(message: Message, mappings: dict[str, str]) -> tuple[str, str | None]:
+    """(event type, feature) a page, screen or track call counts as."""
     if message.call in ("page", "screen"):
         return "page_view", None
-    if message.call != "track":
-        return None
     if message.event in LOGIN_EVENTS:
         return "login", None
     if message.event in REPORT_EVENTS:

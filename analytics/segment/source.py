@@ -141,6 +141,9 @@ def _place(messages: list[Message], parked_ids: set[str], result: ReceiveResult)
     waiting: list[Message] = []
     usage: list[tuple[Message, dict, str]] = []
     for message in messages:
+        if message.call == "alias":  # the portal keys people by userId; an alias changes nothing here
+            result.outcomes.append(Outcome(message, "skipped", reason="An alias call carries no usage; nothing to store."))
+            continue
         ext = message.group_id or latest.get(message.user_key)
         if ext is None:
             if message.message_id not in parked_ids:
@@ -154,12 +157,7 @@ def _place(messages: list[Message], parked_ids: set[str], result: ReceiveResult)
         if message.call == "identify":
             result.outcomes.append(_identify(message, account))
             continue
-        kind = usage_of(message, mappings)
-        if kind is None:
-            result.outcomes.append(Outcome(message, "skipped", account=ext,
-                                           reason=f"A {message.call} call carries no usage; nothing to store."))
-            continue
-        event_type, feature = kind
+        event_type, feature = usage_of(message, mappings)
         item = {"id": message.message_id, "account": ext, "user": message.user_key, "type": event_type,
                 "ts": message.ts.isoformat()}
         if feature:

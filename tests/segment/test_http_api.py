@@ -214,3 +214,10 @@ def test_the_debugger_keeps_the_last_100(app, world, segment):
         ids = [row.message_id for row in Session.scalars(select(SegmentLog).order_by(SegmentLog.id))]
         Session.rollback()
     assert ids == [f"m{n}" for n in range(60, 160)]
+
+
+def test_an_alias_call_is_accepted_and_stores_nothing(app, world, segment):
+    alias = {"type": "alias", "messageId": "a1", "userId": "ann", "previousId": "anon-1",
+             "timestamp": "2026-03-10T12:00:00Z"}
+    assert segment("batch", {"batch": [alias]}).status_code == 200
+    assert (_count(app, UsageEvent), _count(app, SegmentParked)) == (0, 0)
