@@ -10,7 +10,7 @@ from typing import Optional
 from sqlalchemy import and_, case, delete, func, insert, select, text, true
 
 from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
-from core.webhooks.outbox import Event, emit_all
+from core.webhooks.outbox import Event, emit_all, listening
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
@@ -255,7 +255,9 @@ def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
 
 def _emit_band_changes(as_of: date, results: dict[int, HealthResult]) -> int:
     """Queue health.band_changed for accounts whose band differs from the one stored last (before storing)."""
-    prior = score_on(list(results), as_of, summary=True) if results else {}
+    if not results or not listening("health.band_changed"):
+        return 0
+    prior = score_on(list(results), as_of, summary=True)
     changed = {account_id: (prior[account_id].band, result) for account_id, result in results.items()
                if account_id in prior and prior[account_id].band and result.band
                and prior[account_id].band != result.band}

@@ -107,7 +107,8 @@ def _identify(message: Message, account: Account) -> Outcome:
     """Create or update the person: name and e-mail from the traits."""
     user = Session.scalar(select(User).where(User.account_id == account.id, User.external_id == message.user_key,
                                              User.role == "customer").order_by(User.id))
-    email = (message.traits.get("email") or "").lower()[:254]
+    # A userId that is an e-mail is how the event API knows the person too (analytics.ingest).
+    email = (message.traits.get("email") or (message.user_key if "@" in message.user_key else "")).lower()[:254]
     name = (message.traits.get("name") or "")[:200]
     owner = Session.scalar(select(User).where(User.email == email)) if email else None
     reason = ""
@@ -142,7 +143,8 @@ def _place(messages: list[Message], parked_ids: set[str], result: ReceiveResult)
     usage: list[tuple[Message, dict, str]] = []
     for message in messages:
         if message.call == "alias":  # the portal keys people by userId; an alias changes nothing here
-            result.outcomes.append(Outcome(message, "skipped", reason="An alias call carries no usage; nothing to store."))
+            result.outcomes.append(Outcome(message, "skipped",
+                                           reason="An alias call carries no usage; nothing to store."))
             continue
         ext = message.group_id or latest.get(message.user_key)
         if ext is None:

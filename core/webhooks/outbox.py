@@ -38,6 +38,12 @@ def body_of(event: Event, at: datetime) -> str:
                       separators=(",", ":"), default=str)
 
 
+def listening(event_type: str) -> bool:
+    """Does any enabled endpoint hear about this type? (Lets a caller skip preparing events nobody wants.)"""
+    endpoints = Session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.is_enabled.is_(True))).all()
+    return any(subscribed(endpoint, event_type) for endpoint in endpoints)
+
+
 def emit_all(events: list[Event]) -> int:
     """Queue each event for every enabled endpoint that chose its type (flushes); how many messages were queued."""
     if not events:
