@@ -96,8 +96,9 @@ def parse_body(data: bytes, call: str | None, received_at: datetime) -> list[Mes
     batch_sent_at = body.get("sentAt") if call is None else None
     errors: list[dict] = []
     messages = []
+    measure = call is None and len(data) > MAX_MESSAGE_BYTES  # in a smaller body no message can be too large
     for index, raw in enumerate(raw_messages):
-        message = _check(index, raw, batch_sent_at, received_at, errors, measure=call is None)
+        message = _check(index, raw, batch_sent_at, received_at, errors, measure)
         if message is not None:
             messages.append(message)
     if any(error["field"] == "size" for error in errors):
@@ -206,7 +207,7 @@ def corrected_timestamp(raw: dict, batch_sent_at: Any, received_at: datetime) ->
 def snake_case(name: str) -> str:
     """An event name as a feature key: 'Report Exported' -> report_exported, 'exportPDF' -> export_pdf."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name.strip())
-    key = re.sub(r"[^0-9a-zA-Z]+", "_", spaced).strip("_").lower()
+    key = re.sub(r"[\W_]+", "_", spaced).strip("_").lower()
     return key[:MAX_KEY] or "event"
 
 
