@@ -7,8 +7,10 @@ from models import (  # noqa: F401
     maturity,
     plans,
     playbooks,
+    segment,
     surveys,
     usage,
+    webhooks,
 )
 from models.db import Base, Session
 

@@ -25,8 +25,10 @@ from sqlalchemy import event
 
 from core.outbox import committed_mail, flush_outbox
 from core.validation import ServiceError
+from core.webhooks.outbox import QUEUED_FLAG
 from models.db import Session
 from portal.tasks import recompute_health, send_surveys
+from portal.webhooks.services import flush as flush_webhook_messages
 from surveys.nps.campaigns import surveyed_account
 
 QUEUE_NAME = "portal"
@@ -84,9 +86,17 @@ def enqueue(name: str, **kwargs) -> bool:
 
 @event.listens_for(Session, "after_commit")
 def _flush_soon_after_commit(session) -> None:
-    # Only committed mail is worth a flush job; the job is queued once per request, as its response is made.
+    # Only committed mail and webhook messages are worth a flush job; each job is queued once per request,
+    # as its response is made; without Redis the `mail flush` and `webhooks flush` cron lines deliver them.
     if committed_mail(session):
         flush_mail_after_request()
+    if session.info.pop(QUEUED_FLAG, False):
+        enqueue_after_request("webhooks.flush")
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_webhooks(session) -> None:
+    session.info.pop(QUEUED_FLAG, None)
 
 
 def flush_mail_after_request() -> None:
@@ -98,6 +108,23 @@ def flush_mail_after_request() -> None:
     @after_this_request
     def _queue_flush(response):
         enqueue("mail.flush")
+        return response
+
+
+def enqueue_after_request(name: str) -> None:
+    """Queue job `name` once when the current request's response is ready (outside a request: now)."""
+    if not has_request_context():
+        if has_app_context():
+            enqueue(name)
+        return
+    requested = g.setdefault("_jobs_after_request", set())
+    if name in requested:
+        return
+    requested.add(name)
+
+    @after_this_request
+    def _queue(response):
+        enqueue(name)
         return response
 
 
@@ -155,10 +182,18 @@ def send_surveys_job(account: str | None = None) -> str:
         return f"{report.summary()} Mail: {flush_report.summary()}"
 
 
+def flush_webhooks_job() -> str:
+    """Deliver due webhook messages, like `webhooks flush`."""
+    with _job_context():
+        _starting("webhooks.flush", {})
+        return flush_webhook_messages().summary()
+
+
 # name -> (function, timeout in seconds); the names are what callers pass to enqueue().
 JOBS = {
     "mail.flush": (flush_mail_job, 10 * 60),
     "health.recompute": (recompute_health_job, 30 * 60),
     "surveys.send": (send_surveys_job, 30 * 60),
+    "webhooks.flush": (flush_webhooks_job, 10 * 60),
 }
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["portal", "models", "analytics", "surveys", "knowledge", "wsgi.py"]
+PACKAGES = ["portal", "core", "models", "analytics", "surveys", "knowledge", "wsgi.py"]
 
 
 def test_bandit_finds_no_high_severity_issue():

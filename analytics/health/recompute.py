@@ -21,6 +21,7 @@ from analytics.health.scoring import (
 from analytics.health.warnings import raise_warnings
 from analytics.plan.queries import progress_by_account
 from core.settings import get_setting
+from core.webhooks.outbox import Event, emit_all, listening
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
@@ -212,9 +213,26 @@ def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
     raised = []
     if warnings:
         raised = raise_warnings(as_of, facts, results)
+    _emit_band_changes(as_of, results)
     stored = store(as_of, facts, results)
     Session.flush()
     return {"as_of": as_of, "accounts": stored, "warnings": len(raised)}
+
+
+def _emit_band_changes(as_of: date, results: dict[int, HealthResult]) -> int:
+    """Queue health.band_changed for accounts whose band differs from the one stored last (before storing)."""
+    if not results or not listening("health.band_changed"):
+        return 0
+    prior = score_on(list(results), as_of, summary=True)
+    changed = {account_id: (prior[account_id].band, result) for account_id, result in results.items()
+               if account_id in prior and prior[account_id].band and result.band
+               and prior[account_id].band != result.band}
+    if not changed:
+        return 0
+    exts = dict(Session.execute(select(Account.id, Account.external_id).where(Account.id.in_(changed))).all())
+    return emit_all([Event("health.band_changed", account_id, exts[account_id],
+                           {"from": old, "to": result.band, "score": round(result.score, 1), "as_of": as_of.isoformat()})
+                     for account_id, (old, result) in changed.items()])
 
 
 def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, HealthResult]:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from analytics.health.history import midnight, score_on
 from core.outbox import queue_mail
+from core.webhooks.outbox import Event, emit_all
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -147,7 +148,19 @@ def raise_warnings(as_of: date, facts: dict, results: dict) -> list[HealthWarnin
             warning.cleared_at = now
     Session.flush()
     mail_pending()
+    _emit_raised(new)
     return new
+
+
+def _emit_raised(new: list[HealthWarning]) -> int:
+    """Queue warning.raised for each new warning (same transaction)."""
+    if not new:
+        return 0
+    exts = dict(Session.execute(select(Account.id, Account.external_id)
+                                .where(Account.id.in_({w.account_id for w in new}))).all())
+    return emit_all([Event("warning.raised", w.account_id, exts[w.account_id],
+                           {"kind": w.kind, "message": w.message, "as_of": w.as_of.isoformat(),
+                            "figures": json.loads(w.figures_json)}) for w in new])
 
 
 def mail_pending() -> int:

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
+from core.webhooks.outbox import emit
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
@@ -75,6 +76,9 @@ def log_visit(link: ShareLink, ip: str, user_agent: str) -> None:
     key = str(current_app.config.get("SECRET_KEY", "")).encode("utf-8")
     ip_hash = hashlib.sha256(key + (ip or "").encode("utf-8")).hexdigest()
     Session.add(ShareVisit(link_id=link.id, account_id=link.account_id, ip_hash=ip_hash, user_agent=(user_agent or "")[:300]))
+    emit("share.viewed", link.account_id, Session.get(Account, link.account_id).external_id, link_id=link.id,
+         period_start=link.period_start.isoformat(), period_end=link.period_end.isoformat(),
+         viewed_at=utcnow().isoformat())
     Session.flush()
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from core.engagement import record_engagement
 from core.outbox import queue_mail
 from core.validation import ServiceError
+from core.webhooks.outbox import emit
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.maturity import (
@@ -230,6 +231,9 @@ def submit_response(response: AssessmentResponse, user: User) -> AssessmentRound
     recompute_round(assessment_round)
     record_engagement(response.account_id, user.id, "assessment")
     notify_drop(assessment_round)
+    emit("assessment.submitted", response.account_id, Session.get(Account, response.account_id).external_id,
+         respondent=user.email, overall_level=assessment_round.overall_level, respondents=assessment_round.respondents,
+         submitted_at=response.submitted_at.isoformat())
     return assessment_round
 
 

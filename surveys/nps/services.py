@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core.engagement import record_engagement
 from core.outbox import queue_mail
+from core.webhooks.outbox import Event, emit_all
 from models.accounts import Account, User
 from models.db import Session, is_postgres, utcnow
 from models.surveys import DetractorFollowup, SurveyInvitation, SurveyResponse
@@ -64,8 +65,25 @@ def answer_invitation(invitation: SurveyInvitation, score: int, comment: str) ->
     record_engagement(invitation.account_id, invitation.user_id, "survey_answer")
     if score_class(score) == "detractor":
         raise_followup(response)
+    emit_answer_webhooks([response])
     Session.flush()
     return response
+
+
+def emit_answer_webhooks(responses: list[SurveyResponse]) -> int:
+    """Queue nps.response (and nps.detractor for scores 0..6) for each answer, however it arrived."""
+    if not responses:
+        return 0
+    exts = dict(Session.execute(select(Account.id, Account.external_id)
+                                .where(Account.id.in_({r.account_id for r in responses}))).all())
+    events = []
+    for response in responses:
+        data = {"respondent": response.respondent, "score": response.score, "comment": response.comment,
+                "category": score_class(response.score), "answered_at": response.ts.isoformat()}
+        events.append(Event("nps.response", response.account_id, exts[response.account_id], data))
+        if score_class(response.score) == "detractor":
+            events.append(Event("nps.detractor", response.account_id, exts[response.account_id], data))
+    return emit_all(events)
 
 
 def raise_followup(response: SurveyResponse, send_mail: bool = True) -> DetractorFollowup:
@@ -132,6 +150,7 @@ def import_responses(items: list[ImportItem]) -> tuple[int, int]:
     for response in new_responses:
         if score_class(response.score) == "detractor" and response.ts >= recent:
             raise_followup(response)
+    emit_answer_webhooks(new_responses)  # answers through the API raise the same events as in the portal
     Session.flush()
     return accepted, duplicates
 

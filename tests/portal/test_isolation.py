@@ -1,6 +1,8 @@
 """The isolation matrix: every route × every role × an account the user may not see."""
 from __future__ import annotations
 
+import base64
+
 import pytest
 from flask import Flask
 
@@ -81,6 +83,15 @@ def violations(app: Flask, world: dict, api_token) -> list[str]:
                         status = call(token=tokens[role]).status_code
                         if status != 403:
                             problems.append(f"{where}: {role} token got {status}, not 403")
+            elif route.kind == "api_write_key":
+                # Segment's write key: an admin's token as the Basic auth user name; anything else is 401.
+                for role in (None, "customer_a", "csm_a"):
+                    key = base64.b64encode(f"{tokens[role]}:".encode()).decode() if role else ""
+                    client = app.test_client()
+                    status = client.open(url, method=method, json={},
+                                         headers={"Authorization": f"Basic {key}"} if role else {}).status_code
+                    if status != 401:
+                        problems.append(f"{where}: write key of {role or 'nobody'} got {status}, not 401")
             elif route.kind == "token_link":
                 status = call().status_code
                 if status not in (404, 410):
