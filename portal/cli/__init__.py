@@ -17,6 +17,7 @@ CLI_GROUPS = (
     "surveys.cli:surveys_cli",
     "portal.mail.cli:mail_cli",
     "portal.cli.worker:worker_command",
+    "portal.branding.cli:branding_cli",
 )
 
 
