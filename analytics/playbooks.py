@@ -23,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import distinct, func, select
 
 from analytics.segments import SegmentError, members, owner_scope, parse_rules, scope_count
+from core.mail_headers import signed_headers, unsolicited_headers
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthScore
@@ -351,8 +352,10 @@ class _Run:
             "csm_name": account.csm.name or account.csm.email, "base_url": base_url,
         }
         subject = fill(playbook.email_subject, values)
+        headers = {**unsolicited_headers(base_url, current_app.config["SECRET_KEY"], user.id, MAIL_KIND),
+                   **signed_headers(account.csm.email)}
         queue_mail(
-            user.email, subject, "playbook", account_id=account.id, kind=MAIL_KIND,
+            user.email, subject, "playbook", account_id=account.id, kind=MAIL_KIND, headers=headers,
             body_html=Markup(render_body(fill(playbook.email_body, values, escape_markdown=True))),
             body_text=fill(playbook.email_body, values), csm=account.csm,
             unsubscribe_url=f"{base_url}/playbooks/unsubscribe/{unsubscribe_token(user.id)}",

@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
+from core.mail_headers import NOTIFICATION_HEADERS
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -169,7 +170,7 @@ def mail_pending() -> int:
             warning.mailed_at = utcnow()
             continue
         queue_mail(csm.email, f"Early warning: {account.name}: {KIND_TITLES[warning.kind].lower()}", "warning",
-                   account_id=account.id, kind="health_warning", warning=warning, account=account, csm=csm,
+                   account_id=account.id, kind="health_warning", headers=NOTIFICATION_HEADERS, warning=warning, account=account, csm=csm,
                    title=KIND_TITLES[warning.kind], figures=json.loads(warning.figures_json))
         warning.mailed_at = utcnow()
     Session.flush()

@@ -21,6 +21,7 @@ STORIES = ("healthy", "healthy", "healthy", "declining", "recovering", "new")
 
 # Feature steps, as "module:function(ctx)", run in order after the accounts exist.
 DEMO_STEPS = (
+    "portal.branding.demo:seed_brand",
     "analytics.demo:seed_usage",
     "knowledge.demo:seed_knowledge",
     "surveys.demo:seed_surveys",

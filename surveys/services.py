@@ -11,6 +11,7 @@ from analytics.engagement import record_engagement
 from models.accounts import Account, User
 from models.db import Session, is_postgres, utcnow
 from models.surveys import DetractorFollowup, SurveyInvitation, SurveyResponse
+from core.mail_headers import NOTIFICATION_HEADERS
 from portal.mail.outbox import queue_mail
 from surveys.nps import score_class
 
@@ -81,7 +82,7 @@ def raise_followup(response: SurveyResponse, send_mail: bool = True) -> Detracto
     csm = Session.get(User, account.csm_id) if account.csm_id else None
     if send_mail and csm is not None and csm.is_active:
         queue_mail(csm.email, f"Detractor at {account.name}: {response.score}/10", "nps_detractor",
-                   account_id=account.id, kind="nps_detractor", csm_name=csm.name or csm.email,
+                   account_id=account.id, kind="nps_detractor", headers=NOTIFICATION_HEADERS, csm_name=csm.name or csm.email,
                    respondent=response.respondent, account_name=account.name, score=response.score,
                    comment=response.comment,
                    link=f"{current_app.config['PORTAL_BASE_URL']}/surveys/followups/{followup.id}")

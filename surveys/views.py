@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from analytics.tiers import tier_by_account
+from core.branding import brand_question, get_brand
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
@@ -59,7 +60,7 @@ def answer(token: str):
             Session.commit()
             return render_template("surveys/answered.html", already=response is None)
     status = 422 if form.errors else 200
-    return render_template("surveys/answer.html", form=form, question=campaign.question, account=account,
+    return render_template("surveys/answer.html", form=form, question=brand_question(campaign.question, get_brand()), account=account,
                            token=token), status
 
 

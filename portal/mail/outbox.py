@@ -11,6 +11,7 @@ queued as the response is made (portal/jobs.py); otherwise the `mail flush` cron
 """
 from __future__ import annotations
 
+import json
 import smtplib
 import socket
 from dataclasses import dataclass
@@ -69,8 +70,11 @@ def is_deliverable(address: str) -> bool:
 
 
 def queue_mail(to: str, subject: str, template: str, *, account_id: int | None = None, kind: str = "",
-               **context) -> OutboxMessage:
+               headers: dict[str, str] | None = None, **context) -> OutboxMessage:
     """Render templates/email/<template>.txt and .html and add the message to the outbox (flushes, never sends).
+
+    `headers` are extra header fields kept with the message and sent on every attempt
+    (core/mail_headers.py builds List-Unsubscribe, Auto-Submitted and Reply-To).
 
     A message to an address that can never receive mail is kept, marked failed, so it is
     visible in the outbox but never retried.
@@ -85,6 +89,7 @@ def queue_mail(to: str, subject: str, template: str, *, account_id: int | None =
         body_text=render_template(f"email/{template}.txt", **context),
         body_html=render_template(f"email/{template}.html", **context),
         kind=kind[:50],
+        headers_json=json.dumps(headers or {}),
         account_id=account_id,
         status="queued" if deliverable else "failed",
         attempts=0,
@@ -126,7 +131,10 @@ def _claim_next(now: datetime, skip: set[int]) -> OutboxMessage | None:
 
 
 def _as_flask_message(row: OutboxMessage) -> Message:
-    message = Message(subject=row.subject, recipients=[row.to_address], body=row.body_text, html=row.body_html)
+    headers = json.loads(row.headers_json or "{}")
+    reply_to = headers.pop("Reply-To", None)
+    message = Message(subject=row.subject, recipients=[row.to_address], body=row.body_text, html=row.body_html,
+                      reply_to=reply_to, extra_headers=headers or None)
     message.msgId = row.message_id  # the same Message-ID on every attempt, so receivers can de-duplicate
     return message
 
