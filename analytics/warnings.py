@@ -170,7 +170,8 @@ def mail_pending() -> int:
             warning.mailed_at = utcnow()
             continue
         queue_mail(csm.email, f"Early warning: {account.name}: {KIND_TITLES[warning.kind].lower()}", "warning",
-                   account_id=account.id, kind="health_warning", headers=NOTIFICATION_HEADERS, warning=warning, account=account, csm=csm,
+                   account_id=account.id, kind="health_warning", headers=NOTIFICATION_HEADERS,
+                   warning=warning, account=account, csm=csm,
                    title=KIND_TITLES[warning.kind], figures=json.loads(warning.figures_json))
         warning.mailed_at = utcnow()
     Session.flush()
