@@ -22,7 +22,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from sqlalchemy import distinct, func, select
 
-from analytics.segments import SegmentError, members, owner_scope, parse_rules, scope_count
+from analytics.segments import SegmentError, members, owner_scope, parse_rules, person_targets, scope_count
 from core.mail_headers import signed_headers, unsolicited_headers
 from models.accounts import Account, User
 from models.db import Session, utcnow
@@ -275,6 +275,9 @@ class _Run:
                 self.report.left_ids.append(account_id)
         active, health = _figures(sorted(member_ids), self.today)
         people = _people(sorted(member_ids))
+        targets = person_targets(rules, sorted(member_ids), self.today)
+        if targets is not None:  # a rule about a person's answer: their mail reaches only those people
+            people = {a: [u for u in users if u.id in targets.get(a, set())] for a, users in people.items()}
         new_ids = [a.id for a in accounts if a.id not in open_episodes]
         self.budgets.update({k: v for k, v in budgets_left(new_ids + [i for i in open_episodes if i in member_ids],
                                                            self.now).items() if k not in self.budgets})
