@@ -229,7 +229,8 @@ def followup(followup_id: int):
         form.publish_reply.data = item.reply_published_at is not None
         form.close.data = item.status == "closed"
     if form.validate_on_submit():
-        close_followup(item, note=form.note.data, reply=form.reply.data, publish_reply=form.publish_reply.data,
+        close_followup(item, note=form.note.data, reply=form.reply.data,
+                       publish_reply=bool(form.publish_reply.data and response.user_id),
                        closed_by=current_user, close=form.close.data)
         Session.commit()
         flash("Follow-up saved." + (" The loop is closed." if item.status == "closed" else ""), "success")

@@ -30,9 +30,14 @@ _OLD_FUNCTION = (
 
 
 def upgrade() -> None:
-    """Add outbox_message.headers_json; rebuild the article search vectors with the tag-proof function."""
+    """Add outbox_message.headers_json; link imported answers to their people; rebuild the article search vectors."""
     with op.batch_alter_table("outbox_message") as batch:
         batch.add_column(sa.Column("headers_json", sa.Text(), nullable=False, server_default="{}"))
+    # Answers imported before the API matched respondents: link them to the account's person of that e-mail.
+    op.execute(
+        'UPDATE survey_response SET user_id = (SELECT MIN(u.id) FROM "user" u WHERE u.role = \'customer\' '
+        "AND u.account_id = survey_response.account_id AND lower(u.email) = lower(survey_response.respondent)) "
+        "WHERE user_id IS NULL")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(SEARCH_REFRESH_FUNCTION)
         op.execute("UPDATE kb_article SET body_text = body_text")  # the trigger recomputes every vector
