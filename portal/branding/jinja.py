@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 from flask import g, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from core.branding import DEFAULT_LOCALE, Brand, format_money, get_brand
+from models.db import Session
 
 
 def current_brand() -> Brand:
-    """The brand, read once per request or app context."""
+    """The brand, read once per request or app context (the defaults when the database cannot answer)."""
     if "portal_brand" not in g:
-        g.portal_brand = get_brand()
+        try:
+            g.portal_brand = get_brand()
+        except SQLAlchemyError:  # e.g. an error page while the database is down: it must still render
+            try:
+                Session.rollback()
+            except SQLAlchemyError:  # the connection is gone; the session is discarded at teardown
+                pass
+            g.portal_brand = Brand()
     return g.portal_brand
 
 
