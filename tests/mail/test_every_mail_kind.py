@@ -73,6 +73,7 @@ def test_every_mail_kind_carries_the_headers_and_parts(app, world, answer, age_r
         for message in messages:
             where = f"{kind} to {message['To']}"
             assert re.fullmatch(r"<[^@>]+@portal\.test>", message["Message-ID"]), where
+            assert message["From"] == "Acme Analytics <portal@portal.test>", where
             text = message.get_body(preferencelist=("plain",)).get_content()
             html = message.get_body(preferencelist=("html",)).get_content()
             title = re.search(r"<title>([^<]+)</title>", html)
