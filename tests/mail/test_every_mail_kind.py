@@ -16,6 +16,7 @@ from sqlalchemy import select
 from analytics.playbooks import run_playbooks
 from analytics.warnings import mail_pending
 from core.branding import set_brand
+from core.mail_headers import one_click_url
 from models.db import Session, utcnow
 from models.health import HealthWarning
 from models.mail import OutboxMessage
@@ -23,7 +24,7 @@ from models.playbooks import MailUnsubscribe
 from models.surveys import SurveyOptOut
 from portal.auth.reset import queue_reset_mail
 from portal.mail.outbox import flush_outbox
-from surveys.campaigns import default_campaign, invite, send_reminders
+from surveys.campaigns import default_campaign, invite, send_reminders, survey_link
 from surveys.services import answer_invitation
 from tests.maturity.conftest import age_rounds, answer, maturity_model  # noqa: F401  (fixtures)
 from tests.playbooks.conftest import make_playbook  # noqa: F401  (fixture)
@@ -118,3 +119,18 @@ def test_one_click_post_unsubscribes_without_sign_in_and_repeats_harmlessly(app,
         assert Session.get(SurveyOptOut, world["customer_a"].id) is not None
         assert Session.get(MailUnsubscribe, (world["customer_a"].id, "playbook")) is not None
     assert client.get(survey_url).status_code == 200  # a person opening it in a browser gets a page
+
+
+def test_only_the_one_click_route_is_exempt_from_csrf(app, world):
+    """With CSRF on, the brand page and the older unsubscribe pages still refuse a POST without the token."""
+    with app.app_context():
+        invitation = invite(default_campaign(), world["customer_a"], world["account_a"])
+        Session.commit()
+        survey_unsubscribe = survey_link(invitation).removeprefix("http://portal.test") + "/unsubscribe"
+        one_click = one_click_url("", app.config["SECRET_KEY"], world["customer_a"].id, "surveys")
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    assert client.post("/admin/branding", data={"name": "X"}).status_code == 400
+    assert client.post(survey_unsubscribe).status_code == 400
+    assert client.post(one_click, data="List-Unsubscribe=One-Click",
+                       content_type="application/x-www-form-urlencoded").status_code == 200
