@@ -227,8 +227,9 @@ def _feature_used(rule: dict, today: date):
 def _nps_answers(rule: dict, today: date) -> list:
     """Conditions on SurveyResponse: an answer of the rule's categories within its days."""
     since = datetime.combine(today - timedelta(days=rule["days"] - 1), time(), tzinfo=timezone.utc)
+    until = datetime.combine(today + timedelta(days=1), time(), tzinfo=timezone.utc)  # as of `today`, not later
     scores = or_(*[SurveyResponse.score.between(*NPS_CATEGORIES[c]) for c in rule["in"]])
-    return [SurveyResponse.ts >= since, scores]
+    return [SurveyResponse.ts >= since, SurveyResponse.ts < until, scores]
 
 
 def _nps_condition(rule: dict, today: date):

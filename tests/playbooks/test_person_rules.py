@@ -9,7 +9,9 @@ from sqlalchemy import select
 from analytics.playbooks import run_playbooks
 from models.db import Session, utcnow
 from models.mail import OutboxMessage
+from models.playbooks import Playbook, PlaybookSend
 from models.surveys import SurveyResponse
+from portal.demo import seed_demo
 from portal.settings import set_setting
 
 DETRACTORS = [{"kind": "nps_category", "in": ["detractor"], "days": 30}]
@@ -62,3 +64,20 @@ def test_account_rules_still_reach_everyone(app, account_with_one_detractor, mak
         Session.rollback()
     mailed = sorted(line.split(" | ")[2] for line in report.lines if " | e-mail: " in line)
     assert mailed == ["fan@other.test", "p1@duff.test", "p2@duff.test", "p3@duff.test"]
+
+
+def test_demo_detractor_follow_up_reached_only_detractors(app):
+    """The demo's history agrees with the rule: every "Detractor follow-up" mail went to someone who answered 0-6."""
+    with app.app_context():
+        seed_demo(n_accounts=8, days=150, seed=3)
+        Session.commit()
+        playbook_id = Session.scalar(select(Playbook.id).where(Playbook.name == "Detractor follow-up"))
+        sends = Session.execute(select(PlaybookSend.user_id, PlaybookSend.sent_at).where(
+            PlaybookSend.playbook_id == playbook_id, PlaybookSend.held_out.is_(False))).all()
+        for user_id, sent_at in sends:
+            answered = Session.scalar(select(SurveyResponse.id).where(
+                SurveyResponse.user_id == user_id, SurveyResponse.score <= 6,
+                SurveyResponse.ts >= sent_at - timedelta(days=31), SurveyResponse.ts <= utcnow()))
+            assert answered is not None, f"user {user_id} got the detractor mail without a detractor answer"
+        assert run_playbooks(dry_run=True).mails == 0
+        Session.rollback()
