@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from core.branding import get_brand, set_brand
-from models.db import Session
+from models.accounts import Account, User
+from models.db import Session, utcnow
+from portal.share.services import create_link
+from surveys.campaigns import default_campaign, invite, survey_link
 
 SAFE_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#123456"/></svg>'
 
@@ -88,3 +92,30 @@ def test_admin_accounts_list_shows_arr_in_the_currency(client, world, login):
     login(world["admin"])
     page = client.get("/admin/accounts", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "¥12,000" in page
+
+
+def test_nps_question_names_the_vendor_and_thanks_with_a_way_back(app, client, world):
+    """"How likely are you to recommend Acme Analytics …"; the thank-you page links back into the portal."""
+    with app.app_context():
+        _set(name="Acme Analytics")
+        invitation = invite(default_campaign(), world["customer_a"], world["account_a"])
+        Session.commit()
+        path = survey_link(invitation).removeprefix("http://portal.test")
+    page = client.get(path).get_data(as_text=True)
+    assert "How likely are you to recommend Acme Analytics to a friend or colleague?" in page
+    assert "recommend us" not in page
+    thanks = client.post(path, data={"score": "9", "comment": ""}).get_data(as_text=True)
+    assert 'href="/"' in thanks and "Go to your Acme Analytics portal" in thanks
+    assert "Figures are computed" not in thanks
+
+
+def test_review_link_shows_the_brand(app, client, world, login):
+    """The read-only review a CSM shares carries the vendor's name."""
+    _set(name="Acme Analytics")
+    today = utcnow().date()
+    with app.app_context():
+        token, _link = create_link(Session.get(Account, world["account_a"].id), Session.get(User, world["csm_a"].id),
+                                   today - timedelta(days=27), today)
+        Session.commit()
+    page = client.get(f"/share/{token}").get_data(as_text=True)
+    assert 'data-testid="brand">' in page and "Acme Analytics" in page
