@@ -11,6 +11,7 @@ commits) queues one `mail.flush` job as the response is made; otherwise the `mai
 """
 from __future__ import annotations
 
+import json
 import smtplib
 import socket
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from flask import current_app, render_template
 from flask_mail import Message
 from sqlalchemy import event, func, select
 
+from core.branding import get_brand
 from models.db import Session, is_postgres, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
 
@@ -69,8 +71,11 @@ def is_deliverable(address: str) -> bool:
 
 
 def queue_mail(to: str, subject: str, template: str, *, account_id: int | None = None, kind: str = "",
-               **context) -> OutboxMessage:
+               headers: dict[str, str] | None = None, **context) -> OutboxMessage:
     """Render templates/email/<template>.txt and .html and add the message to the outbox (flushes, never sends).
+
+    `headers` are extra header fields kept with the message and sent on every attempt
+    (core/mail_headers.py builds List-Unsubscribe, Auto-Submitted and Reply-To).
 
     A message to an address that can never receive mail is kept, marked failed, so it is
     visible in the outbox but never retried.
@@ -85,6 +90,7 @@ def queue_mail(to: str, subject: str, template: str, *, account_id: int | None =
         body_text=render_template(f"email/{template}.txt", **context),
         body_html=render_template(f"email/{template}.html", **context),
         kind=kind[:50],
+        headers_json=json.dumps(headers or {}),
         account_id=account_id,
         status="queued" if deliverable else "failed",
         attempts=0,
@@ -121,8 +127,20 @@ def _claim_next(now: datetime, skip: set[int]) -> OutboxMessage | None:
     return Session.scalars(query).first()
 
 
-def _as_flask_message(row: OutboxMessage) -> Message:
-    message = Message(subject=row.subject, recipients=[row.to_address], body=row.body_text, html=row.body_html)
+def _sender(brand_name: str):
+    """The configured sender, shown under the brand's name when it is a bare address."""
+    sender = current_app.extensions["mail"].default_sender
+    if isinstance(sender, str) and "<" not in sender and "@" in sender:
+        quoted = brand_name.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{quoted}" <{sender}>'  # quoted, so commas or brackets in the name stay part of it
+    return sender
+
+
+def _as_flask_message(row: OutboxMessage, sender=None) -> Message:
+    headers = json.loads(row.headers_json or "{}")
+    reply_to = headers.pop("Reply-To", None)
+    message = Message(subject=row.subject, recipients=[row.to_address], body=row.body_text, html=row.body_html,
+                      sender=sender, reply_to=reply_to, extra_headers=headers or None)
     message.msgId = row.message_id  # the same Message-ID on every attempt, so receivers can de-duplicate
     return message
 
@@ -166,6 +184,7 @@ def flush_outbox(limit: int | None = None, now: datetime | None = None) -> Flush
     report = FlushReport()
     state = current_app.extensions["mail"]
     connection = None
+    sender = _sender(get_brand().name)
     tried: set[int] = set()
     try:
         while limit is None or len(tried) < limit:
@@ -179,7 +198,7 @@ def flush_outbox(limit: int | None = None, now: datetime | None = None) -> Flush
                 if connection is None:
                     connection = state.connect()
                     connection.__enter__()
-                connection.send(_as_flask_message(row))
+                connection.send(_as_flask_message(row, sender))
             except Exception as exc:  # every failure is recorded on the message, none stops the process
                 error = _describe(exc)
                 if _is_server_error(exc):

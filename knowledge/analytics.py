@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import Integer, case, cast, func, or_, select
 
+from models.accounts import Account
 from models.db import Session, utcnow
 from models.knowledge import Article, KbSearchLog, KbView, KbVote
 from models.surveys import SurveyResponse
@@ -44,6 +45,33 @@ class GapItem:
                 "detractor_theme": "Recurs in detractors' comments"}[self.kind]
 
 
+def _not_staff():
+    """Searches by customers (or by nobody known): staff searches are no customer's gap."""
+    return or_(KbSearchLog.user_id.is_(None), KbSearchLog.account_id.is_not(None))
+
+
+@dataclass
+class ReaderComment:
+    """A comment a reader left with their vote."""
+
+    title: str  # the article's title
+    slug: str  # the article's slug
+    helpful: bool  # the vote it came with
+    comment: str  # what they wrote
+    updated_at: datetime  # when it was written or last changed
+    account: str | None  # the reader's account name (None for staff)
+
+
+def reader_comments(days: int = WINDOW_DAYS, limit: int = 100) -> list[ReaderComment]:
+    """Every comment left with a vote in the window, helpful or not, newest first."""
+    rows = Session.execute(
+        select(Article.title, Article.slug, KbVote.helpful, KbVote.comment, KbVote.updated_at, Account.name)
+        .join(Article, Article.id == KbVote.article_id).outerjoin(Account, Account.id == KbVote.account_id)
+        .where(KbVote.comment != "", KbVote.updated_at >= _since(days))
+        .order_by(KbVote.updated_at.desc(), KbVote.id.desc()).limit(limit)).all()
+    return [ReaderComment(*row) for row in rows]
+
+
 def _since(days: int):
     return utcnow() - timedelta(days=days)
 
@@ -75,7 +103,8 @@ def failed_searches(days: int = WINDOW_DAYS, limit: int = 20) -> list[tuple[str,
     times = func.count(KbSearchLog.id)
     rows = Session.execute(
         select(KbSearchLog.normalized, times)
-        .where(KbSearchLog.result_count == 0, KbSearchLog.ts >= _since(days), KbSearchLog.normalized != "")
+        .where(KbSearchLog.result_count == 0, KbSearchLog.ts >= _since(days), KbSearchLog.normalized != "",
+               _not_staff())
         .group_by(KbSearchLog.normalized).order_by(times.desc(), KbSearchLog.normalized).limit(limit)
     ).all()
     return [(r[0], int(r[1])) for r in rows]
@@ -86,7 +115,7 @@ def unclicked_searches(days: int = WINDOW_DAYS, limit: int = 20) -> list[tuple[s
     unclicked = func.sum(case((KbSearchLog.clicked_article_id.is_(None), 1), else_=0))
     rows = Session.execute(
         select(KbSearchLog.normalized, unclicked, func.count(KbSearchLog.id))
-        .where(KbSearchLog.result_count > 0, KbSearchLog.ts >= _since(days), KbSearchLog.source == "web")
+        .where(KbSearchLog.result_count > 0, KbSearchLog.ts >= _since(days), KbSearchLog.source == "web", _not_staff())
         .group_by(KbSearchLog.normalized).having(unclicked > 0)
         .order_by(unclicked.desc(), KbSearchLog.normalized).limit(limit)
     ).all()

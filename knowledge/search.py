@@ -197,9 +197,10 @@ def _search_postgres(terms, statuses, limit, prefix, any_term, exclude_id):
         ids += list(Session.scalars(body_sql, {**params, "skip": ids or [-1], "cap": BODY_CANDIDATES, "limit": limit - len(ids)}))
     if not ids:
         return []
+    # "< " as in the index (models/knowledge.py): a literal <script> must not hide the words after it.
     options = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, MaxFragments=1"
     headline_sql = text(
-        "SELECT a.id, a.slug, a.title, a.status, ts_headline('english', a.body_text, q, :options) AS snippet"
+        "SELECT a.id, a.slug, a.title, a.status, ts_headline('english', replace(a.body_text, '<', '< '), q, :options) AS snippet"
         " FROM kb_article a, to_tsquery('english', :tsquery) q WHERE a.id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     rows = {row.id: row for row in Session.execute(headline_sql, {"tsquery": params["tsquery"], "options": options, "ids": ids})}

@@ -198,12 +198,18 @@ SQLITE_SEARCH_DDL = (
     "VALUES ('delete', old.id, old.title, old.tags_text, old.body_text); "
     "INSERT INTO kb_article_fts(rowid, title, tags_text, body_text) VALUES (new.id, new.title, new.tags_text, new.body_text); END",
 )
-POSTGRES_SEARCH_DDL = (
+# PostgreSQL's parser reads "<script" or "<style" as a tag and skips what follows; "< " is no tag, so the index
+# holds every word of the visible text (migration 0012 installs this version of the function).
+SEARCH_REFRESH_FUNCTION = (
     "CREATE OR REPLACE FUNCTION kb_article_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "NEW.title_vector := setweight(to_tsvector('english', coalesce(NEW.title, '')), 'A') "
-    "|| setweight(to_tsvector('english', coalesce(NEW.tags_text, '')), 'B'); "
-    "NEW.search_vector := NEW.title_vector || setweight(to_tsvector('english', coalesce(NEW.body_text, '')), 'C'); "
-    "RETURN NEW; END $$",
+    "NEW.title_vector := setweight(to_tsvector('english', replace(coalesce(NEW.title, ''), '<', '< ')), 'A') "
+    "|| setweight(to_tsvector('english', replace(coalesce(NEW.tags_text, ''), '<', '< ')), 'B'); "
+    "NEW.search_vector := NEW.title_vector "
+    "|| setweight(to_tsvector('english', replace(coalesce(NEW.body_text, ''), '<', '< ')), 'C'); "
+    "RETURN NEW; END $$"
+)
+POSTGRES_SEARCH_DDL = (
+    SEARCH_REFRESH_FUNCTION,
     "DROP TRIGGER IF EXISTS kb_article_search_refresh ON kb_article",
     "CREATE TRIGGER kb_article_search_refresh BEFORE INSERT OR UPDATE OF title, tags_text, body_text ON kb_article "
     "FOR EACH ROW EXECUTE FUNCTION kb_article_search_refresh()",

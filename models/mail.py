@@ -29,6 +29,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))  # subject line
     body_text: Mapped[str] = mapped_column(Text)  # plain-text part
     body_html: Mapped[str] = mapped_column(Text)  # HTML part (rendered with autoescape)
+    headers_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")  # extra headers as a JSON object (List-Unsubscribe, Reply-To, ...)
     kind: Mapped[str] = mapped_column(String(50), default="", index=True)  # what caused it, e.g. nps_invitation
     account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)  # account it concerns
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, sent, or failed (gave up)

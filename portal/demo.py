@@ -18,6 +18,7 @@ from analytics.playbooks.demo import seed_playbooks
 from analytics.usage.demo import seed_usage
 from knowledge.demo import seed_knowledge
 from models.accounts import Account, User
+from portal.branding.demo import seed_brand
 from models.db import Session, utcnow
 from portal.auth.passwords import hash_password
 from surveys.maturity.demo import seed_maturity
@@ -27,7 +28,7 @@ DEMO_PASSWORD = "demo-portal-2026"
 STORIES = ("healthy", "healthy", "healthy", "declining", "recovering", "new")
 
 # Feature steps, each a function of the demo context, run in order after the accounts exist.
-DEMO_STEPS = (seed_usage, seed_knowledge, seed_surveys, seed_maturity, seed_plans, seed_health, seed_playbooks)
+DEMO_STEPS = (seed_brand, seed_usage, seed_knowledge, seed_surveys, seed_maturity, seed_plans, seed_health, seed_playbooks)
 
 COMPANY_WORDS = (
     "Acme Northwind Globex Initech Umbrella Stark Wayne Wonka Hooli Vandelay Soylent Tyrell Cyberdyne Aperture "

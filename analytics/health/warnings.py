@@ -11,6 +11,7 @@ from sqlalchemy import select
 from analytics.health.history import midnight, score_on
 from core.outbox import queue_mail
 from core.webhooks.outbox import Event, emit_all
+from core.mail_headers import NOTIFICATION_HEADERS
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -176,7 +177,8 @@ def mail_pending() -> int:
             warning.mailed_at = utcnow()
             continue
         queue_mail(csm.email, f"Early warning: {account.name}: {KIND_TITLES[warning.kind].lower()}", "warning",
-                   account_id=account.id, kind="health_warning", warning=warning, account=account, csm=csm,
+                   account_id=account.id, kind="health_warning", headers=NOTIFICATION_HEADERS,
+                   warning=warning, account=account, csm=csm,
                    title=KIND_TITLES[warning.kind], figures=json.loads(warning.figures_json))
         warning.mailed_at = utcnow()
     Session.flush()

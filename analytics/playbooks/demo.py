@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from analytics.playbooks.engine import DEFAULT_HOLDOUT_SHARE, is_held_out
 from analytics.playbooks.results import band_on
 from analytics.playbooks.segments import members, parse_rules
+from analytics.playbooks.segments import person_targets
 from models.db import Session
 from models.health import HealthScore
 from models.knowledge import Article
@@ -93,9 +94,15 @@ def seed_playbooks(ctx) -> None:
         Session.add(episode)
         Session.flush()
         if playbook.email_subject or held_out:
+            people = ctx.customers[account.id]
+            # an open episode has reached everyone the rule holds for today; a past one, those of its day
+            as_of = entered_day if left_day else ctx.today
+            targets = person_targets(parse_rules(playbook.segment.rules_json), [account.id], as_of)
+            if targets is not None:  # a rule about a person's answer reached only the people who gave it
+                people = [user for user in people if user.id in targets.get(account.id, set())]
             sends.extend({"playbook_id": playbook.id, "episode_id": episode.id, "account_id": account.id,
                           "user_id": user.id, "sent_at": entered, "held_out": held_out}
-                         for user in ctx.customers[account.id])
+                         for user in people)
         if episode.task_created:
             done = entered_day + timedelta(days=ctx.rng.randint(1, 10))
             finished = done < ctx.today - timedelta(days=3)

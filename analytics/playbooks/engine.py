@@ -26,6 +26,8 @@ from core.outbox import is_deliverable, queue_mail
 from core.settings import get_setting
 from core.tiers import tier_by_account
 from knowledge.rendering import render_markdown
+from analytics.playbooks.segments import person_targets
+from core.mail_headers import signed_headers, unsolicited_headers
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthScore
@@ -261,6 +263,9 @@ class _Run:
                 self.report.left_ids.append(account_id)
         active, health = _figures(sorted(member_ids), self.today)
         people = _people(sorted(member_ids))
+        targets = person_targets(rules, sorted(member_ids), self.today)
+        if targets is not None:  # a rule about a person's answer: their mail reaches only those people
+            people = {a: [u for u in users if u.id in targets.get(a, set())] for a, users in people.items()}
         new_ids = [a.id for a in accounts if a.id not in open_episodes]
         self.budgets.update({k: v for k, v in budgets_left(new_ids + [i for i in open_episodes if i in member_ids],
                                                            self.now).items() if k not in self.budgets})
@@ -338,8 +343,10 @@ class _Run:
             "csm_name": account.csm.name or account.csm.email, "base_url": base_url,
         }
         subject = fill(playbook.email_subject, values)
+        headers = {**unsolicited_headers(base_url, current_app.config["SECRET_KEY"], user.id, MAIL_KIND),
+                   **signed_headers(account.csm.email)}
         queue_mail(
-            user.email, subject, "playbook", account_id=account.id, kind=MAIL_KIND,
+            user.email, subject, "playbook", account_id=account.id, kind=MAIL_KIND, headers=headers,
             body_html=Markup(render_body(fill(playbook.email_body, values, escape_markdown=True))),
             body_text=fill(playbook.email_body, values), csm=account.csm,
             unsubscribe_url=f"{base_url}/playbooks/unsubscribe/{unsubscribe_token(user.id)}",

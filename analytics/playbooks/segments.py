@@ -10,6 +10,7 @@ Rule kinds (every number is a whole number):
 - {"kind": "seat_utilisation", "op": "<"|">=", "percent": P}            distinct active users in 28 days / seats
 - {"kind": "feature_unused" | "feature_used", "feature": KEY, "days": D}  any use of the feature in the last D days
 - {"kind": "nps_category", "in": ["promoter"|"passive"|"detractor", ...], "days": D}  an answer of that kind in D days
+      (a rule about a person: the account is a member, and its mail reaches only the people who gave such an answer)
 - {"kind": "maturity_level", "dimension": "overall"|NAME, "op": "<="|">=", "level": L}  latest assessment
 - {"kind": "days_to_renewal", "op": "<="|">=", "days": D}               renewal within D days (not past) / D or more away
 - {"kind": "customer_since", "op": "before"|"after", "date": "YYYY-MM-DD"}
@@ -37,6 +38,7 @@ BANDS = ("red", "yellow", "green")
 NPS_CATEGORIES = {"promoter": (9, 10), "passive": (7, 8), "detractor": (0, 6)}
 UTILISATION_DAYS = 28
 MAX_DAYS = 3650
+PERSON_KINDS = ("nps_category",)  # rules about a person's own answer, not only about the account
 KINDS = ("tier", "health_band", "health_trend", "seat_utilisation", "feature_unused", "feature_used",
          "nps_category", "maturity_level", "days_to_renewal", "customer_since", "customer_for_days")
 
@@ -223,10 +225,34 @@ def _feature_used(rule: dict, today: date):
         UsageFeatureDay.events > 0)
 
 
-def _nps_condition(rule: dict, today: date):
+def _nps_answers(rule: dict, today: date) -> list:
+    """Conditions on SurveyResponse: an answer of the rule's categories within its days."""
     since = datetime.combine(today - timedelta(days=rule["days"] - 1), time(), tzinfo=timezone.utc)
+    until = datetime.combine(today + timedelta(days=1), time(), tzinfo=timezone.utc)  # as of `today`, not later
     scores = or_(*[SurveyResponse.score.between(*NPS_CATEGORIES[c]) for c in rule["in"]])
-    return exists().where(SurveyResponse.account_id == Account.id, SurveyResponse.ts >= since, scores)
+    return [SurveyResponse.ts >= since, SurveyResponse.ts < until, scores]
+
+
+def _nps_condition(rule: dict, today: date):
+    return exists().where(SurveyResponse.account_id == Account.id, *_nps_answers(rule, today))
+
+
+def person_targets(rules: dict, account_ids: list[int], today: date | None = None) -> dict[int, set[int]] | None:
+    """Per account, the people every person rule holds for (their own answer); None when no rule is about a person."""
+    person_rules = [rule for rule in rules["rules"] if rule["kind"] in PERSON_KINDS]
+    if not person_rules:
+        return None
+    today = today or utcnow().date()
+    targets: dict[int, set[int]] | None = None
+    for rule in person_rules:
+        rows = Session.execute(select(SurveyResponse.account_id, SurveyResponse.user_id).distinct().where(
+            SurveyResponse.account_id.in_(account_ids or [-1]), SurveyResponse.user_id.is_not(None),
+            *_nps_answers(rule, today))).all()
+        found: dict[int, set[int]] = {}
+        for account_id, user_id in rows:
+            found.setdefault(account_id, set()).add(user_id)
+        targets = found if targets is None else {a: targets.get(a, set()) & found.get(a, set()) for a in targets}
+    return targets
 
 
 def _maturity_condition(rule: dict):

@@ -12,6 +12,8 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from core.outbox import queue_mail
+from core.branding import get_brand
+from core.mail_headers import NOTIFICATION_HEADERS
 from models.accounts import User
 from models.db import Session
 
@@ -56,10 +58,11 @@ def queue_reset_mail(user: User) -> None:
     """Put the reset mail in the outbox (sent after the commit by `mail flush`)."""
     queue_mail(
         user.email,
-        "Set a new password for the Customer Success Portal",
+        f"Set a new password for {get_brand().name}",
         "password_reset",
         account_id=user.account_id,
         kind="password_reset",
+        headers=NOTIFICATION_HEADERS,
         name=user.name or user.email,
         reset_url=reset_url(user),
         valid_minutes=MAX_AGE_SECONDS // 60,

@@ -13,6 +13,7 @@ from portal.cli.playbooks import playbooks_cli
 from portal.cli.surveys import surveys_cli
 from portal.cli.worker import worker_command
 from portal.mail.cli import mail_cli
+from portal.branding.cli import branding_cli
 from portal.webhooks.cli import webhooks_cli
 from portal.imports.cli import imports_cli
 
@@ -28,5 +29,5 @@ click.exceptions.UsageError.show = _show_one_line
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     for command in (db_cli, accounts_cli, users_cli, tokens_cli, demo_cli, events_cli, health_cli, playbooks_cli,
-                    surveys_cli, mail_cli, worker_command, imports_cli, webhooks_cli):
+                    surveys_cli, mail_cli, worker_command, imports_cli, webhooks_cli, branding_cli):
         app.cli.add_command(command)

@@ -234,6 +234,13 @@ def admin_chart(name: str):
     return chart_response(figure_json(build(rows)))
 
 
+@bp.get("/admin/comments")
+@admin_required
+def admin_comments():
+    """Every comment readers left with their vote, helpful or not."""
+    return render_template("kb/admin/comments.html", comments=analytics.reader_comments(), days=analytics.WINDOW_DAYS)
+
+
 @bp.get("/admin/gaps")
 @admin_required
 def admin_gaps():

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from core.tiers import tier_by_account
+from core.branding import brand_question, get_brand
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
@@ -66,7 +67,7 @@ def answer(token: str):
             Session.commit()
             return render_template("surveys/answered.html", already=response is None)
     status = 422 if form.errors else 200
-    return render_template("surveys/answer.html", form=form, question=campaign.question, account=account,
+    return render_template("surveys/answer.html", form=form, question=brand_question(campaign.question, get_brand()), account=account,
                            token=token), status
 
 
@@ -227,7 +228,8 @@ def followup(followup_id: int):
         form.publish_reply.data = item.reply_published_at is not None
         form.close.data = item.status == "closed"
     if form.validate_on_submit():
-        close_followup(item, note=form.note.data, reply=form.reply.data, publish_reply=form.publish_reply.data,
+        close_followup(item, note=form.note.data, reply=form.reply.data,
+                       publish_reply=bool(form.publish_reply.data and response.user_id),
                        closed_by=current_user, close=form.close.data)
         Session.commit()
         flash("Follow-up saved." + (" The loop is closed." if item.status == "closed" else ""), "success")

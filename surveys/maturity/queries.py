@@ -265,14 +265,17 @@ def usage_inference(assessment_round: AssessmentRound, today: date | None = None
         .where(MaturityDimension.model_id == assessment_round.model_id)
     ).all()
     level_names = {level.number: level.name for level in assessment_round.model.levels}
-    used_names = {row.name for row in links if row.feature in used_keys}
+    links = [(row.dimension_id, row.level, row.feature, " ".join((row.name or "").split()) or row.feature)
+             for row in links]  # a key feature without a display name is called by its key
+    used_names = {name for _d, _l, feature, name in links if feature in used_keys}
     own = {row.dimension_id: row.level for row in Session.scalars(
         select(AssessmentRoundLevel).where(AssessmentRoundLevel.round_id == assessment_round.id))}
     views = []
     for dimension in assessment_round.model.dimensions:
         if dimension.id not in own:
             continue
-        inference = scoring.infer_level([(r.level, r.name) for r in links if r.dimension_id == dimension.id], used_names)
+        inference = scoring.infer_level([(level, name) for dimension_id, level, _f, name in links
+                                         if dimension_id == dimension.id], used_names)
         views.append(InferenceView(
             dimension.name, own[dimension.id], level_names[own[dimension.id]], inference.level,
             level_names.get(inference.level) if inference.level else None,

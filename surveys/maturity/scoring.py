@@ -138,9 +138,15 @@ def difference_sentence(dimension: str, own: int, inference: Inference, level_na
         return None
     own_name = level_names.get(own, str(own))
     data_name = level_names.get(inference.level, str(inference.level))
-    if inference.level < own:
-        needed = level_names.get(inference.missing_level or 0, str(inference.missing_level))
+    if inference.level < own and inference.missing_features:
+        needed = level_names.get(inference.missing_level, str(inference.missing_level))
         return (f"You rate {dimension} as {own_name}; your usage suggests {data_name}: nobody used "
                 f"{_names(inference.missing_features)} in the last {window_days} days, which {needed} relies on.")
+    if inference.level < own:
+        # Every tied feature is in use, but none is tied to a level above: usage cannot show more than this.
+        used = (f"your team used {_names(inference.used_features)} in the last {window_days} days"
+                if inference.used_features else f"in the last {window_days} days")
+        return (f"You rate {dimension} as {own_name}; your usage suggests {data_name}: {used}, and no key feature "
+                f"is tied to the levels above {data_name}, so usage cannot show more.")
     return (f"You rate {dimension} as {own_name}, but your usage suggests {data_name}: your team used "
             f"{_names(inference.used_features)} in the last {window_days} days.")

@@ -9,6 +9,7 @@ from core.engagement import record_engagement
 from core.outbox import queue_mail
 from core.validation import ServiceError
 from core.webhooks.outbox import emit
+from core.mail_headers import NOTIFICATION_HEADERS
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.maturity import (
@@ -285,6 +286,7 @@ def notify_drop(assessment_round: AssessmentRound) -> bool:
     levels = {level.number: level.name for level in assessment_round.model.levels}
     queue_mail(account.csm.email, f"{account.name}: maturity level fell to {levels.get(assessment_round.overall_level)}",
                "maturity_drop", account_id=account.id, kind="maturity_drop", account=account,
+               headers=NOTIFICATION_HEADERS,
                previous=previous.overall_level, latest=assessment_round.overall_level,
                previous_name=levels.get(previous.overall_level, str(previous.overall_level)),
                latest_name=levels.get(assessment_round.overall_level), taken_on=assessment_round.taken_on,

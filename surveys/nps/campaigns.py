@@ -26,12 +26,14 @@ from core.outbox import is_deliverable, queue_mail
 from core.settings import get_setting
 from core.tiers import tier_by_account
 from core.validation import ServiceError
+from core.branding import brand_question, get_brand
+from core.mail_headers import unsolicited_headers
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.surveys import SurveyCampaign, SurveyCampaignAccount, SurveyInvitation, SurveyOptOut
 
 INVITATION_LIFETIME = timedelta(days=30)
-DEFAULT_QUESTION = "How likely is it that you would recommend us to a friend or colleague?"
+DEFAULT_QUESTION = "How likely are you to recommend {vendor} to a friend or colleague?"  # {vendor}: the brand name
 AUDIENCES = ("all", "tier", "accounts")
 CONTACT_KIND = "nps_survey"
 
@@ -194,9 +196,11 @@ def _queue_invitation_mail(invitation, campaign, account, user, *, reminder: boo
     link = survey_link(invitation)
     subject = (f"Reminder: {account.name}, one question for you" if reminder
                else f"{account.name}: one question, 30 seconds")
-    queue_mail(user.email, subject, "nps_invitation", account_id=account.id,
+    headers = unsolicited_headers(current_app.config["PORTAL_BASE_URL"], current_app.config["SECRET_KEY"],
+                                  user.id, "surveys")
+    queue_mail(user.email, subject, "nps_invitation", account_id=account.id, headers=headers,
                kind="nps_reminder" if reminder else "nps_invitation",
-               name=user.name, account_name=account.name, question=campaign.question, link=link,
+               name=user.name, account_name=account.name, question=brand_question(campaign.question, get_brand()), link=link,
                unsubscribe_link=f"{link}/unsubscribe", expires_at=invitation.expires_at, reminder=reminder)
 
 

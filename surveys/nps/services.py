@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from core.engagement import record_engagement
 from core.outbox import queue_mail
@@ -14,6 +14,7 @@ from models.accounts import Account, User
 from models.db import Session, is_postgres, utcnow
 from models.surveys import DetractorFollowup, SurveyInvitation, SurveyResponse
 from surveys.nps.score import score_class
+from core.mail_headers import NOTIFICATION_HEADERS
 
 MAX_COMMENT = 5000  # characters; longer comments are refused with a message
 IMPORT_FOLLOWUP_DAYS = 14  # imported detractor answers newer than this raise a follow-up too
@@ -99,9 +100,9 @@ def raise_followup(response: SurveyResponse, send_mail: bool = True) -> Detracto
     csm = Session.get(User, account.csm_id) if account.csm_id else None
     if send_mail and csm is not None and csm.is_active:
         queue_mail(csm.email, f"Detractor at {account.name}: {response.score}/10", "nps_detractor",
-                   account_id=account.id, kind="nps_detractor", csm_name=csm.name or csm.email,
+                   account_id=account.id, kind="nps_detractor", headers=NOTIFICATION_HEADERS, csm_name=csm.name or csm.email,
                    respondent=response.respondent, account_name=account.name, score=response.score,
-                   comment=response.comment,
+                   comment=response.comment, linked=response.user_id is not None,
                    link=f"{current_app.config['PORTAL_BASE_URL']}/surveys/followups/{followup.id}")
     return followup
 
@@ -116,6 +117,23 @@ class ImportItem:
     score: int
     comment: str
     ts: datetime
+
+
+def respondent_people(items: list[ImportItem]) -> dict[tuple[int, str], int]:
+    """(account id, respondent in lower case) -> the id of that account's customer with this e-mail or vendor id."""
+    keys = sorted({item.respondent.lower() for item in items} | {item.respondent for item in items})
+    account_ids = sorted({item.account_id for item in items})
+    found: dict[tuple[int, str], int] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        rows = Session.execute(select(User.id, User.account_id, User.email, User.external_id).where(
+            User.role == "customer", User.account_id.in_(account_ids),
+            or_(func.lower(User.email).in_(chunk), User.external_id.in_(chunk)))).all()
+        for row in rows:
+            if row.external_id:
+                found.setdefault((row.account_id, row.external_id.lower()), row.id)
+            found[(row.account_id, row.email.lower())] = row.id  # an e-mail match wins over a vendor id
+    return found
 
 
 def import_responses(items: list[ImportItem]) -> tuple[int, int]:
@@ -133,6 +151,7 @@ def import_responses(items: list[ImportItem]) -> tuple[int, int]:
                                                        SurveyResponse.client_id.in_(client_ids[start:start + 500]))))
     accepted = duplicates = 0
     seen: set[tuple[int, str]] = set()
+    people = respondent_people(items)
     recent = utcnow() - timedelta(days=IMPORT_FOLLOWUP_DAYS)
     new_responses = []
     for item in items:
@@ -142,7 +161,8 @@ def import_responses(items: list[ImportItem]) -> tuple[int, int]:
             continue
         seen.add(key)
         response = SurveyResponse(account_id=item.account_id, client_id=item.client_id, respondent=item.respondent,
-                                  score=item.score, comment=item.comment, ts=item.ts)
+                                  score=item.score, comment=item.comment, ts=item.ts,
+                                  user_id=people.get((item.account_id, item.respondent.lower())))
         Session.add(response)
         new_responses.append(response)
         accepted += 1

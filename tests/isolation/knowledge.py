@@ -19,6 +19,7 @@ ROUTES = {
     "kb.admin_analytics": Route("admin"),
     "kb.admin_chart": Route("admin", {"name": "views"}),
     "kb.admin_gaps": Route("admin"),
+    "kb.admin_comments": Route("admin"),
     "api_kb.create_article": Route("api_admin"),
     "api_kb.search_articles": Route("api_signed_in"),
 }
