@@ -24,6 +24,7 @@ BLUEPRINTS = (
     "portal.api.surveys:bp",
     "portal.api.kb:bp",
     "portal.api.health:bp",
+    "portal.api.revenue:bp",
     "surveys.views:bp",
     "surveys.maturity_views:bp",
     "knowledge.views:bp",
@@ -72,6 +73,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.charts import bokeh_script_urls
 
     app.jinja_env.globals.update(bokeh_script_urls=bokeh_script_urls)
+    from portal.csm.revenue import money_filter
+
+    app.jinja_env.filters["money"] = money_filter
 
     @app.teardown_appcontext
     def _remove_session(_exc=None):

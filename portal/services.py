@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from models.accounts import ROLES, Account, ApiToken, User
 from models.db import Session, utcnow
+from models.revenue import ArrChange
 from portal.auth.passwords import hash_password, password_problem
 
 EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$")
@@ -123,18 +124,23 @@ def create_account(
     )
     Session.add(account)
     Session.flush()
+    # The ARR history starts with the ARR the account was created with, effective from its customer-since day.
+    Session.add(ArrChange(account_id=account.id, effective_on=account.customer_since, arr=account.arr))
+    Session.flush()
     return account
 
 
 def update_account(
-    account: Account, *, name: str, external_id: str, arr: str, seats: str, csm_email: str | None,
+    account: Account, *, name: str, external_id: str, arr: str | None, seats: str, csm_email: str | None,
     renewal: str | date | None, since: str | date | None, status: str, churned_on: str | date | None,
 ) -> Account:
-    """Validate and change every editable field of an account; a churned account needs its churn date."""
+    """Validate and change every editable field of an account; a churned account needs its churn date.
+
+    `arr` None leaves the ARR alone: the admin page changes it with an effective date (the ARR history).
+    """
     values = {
         "name": _account_name(name),
         "external_id": _free_external_id(external_id, current=account),
-        "arr": parse_amount(arr, "ARR", "arr"),
         "seats": parse_count(seats, "Seats", "seats"),
         "csm": csm_by_email(csm_email) if csm_email else None,
         "renewal_date": parse_date(renewal, "The renewal date", "renewal"),
@@ -151,6 +157,8 @@ def update_account(
         raise ServiceError("The churn date cannot be before the customer-since date.", "churned_on")
     values["status"] = status
     values["churned_on"] = churned if status == "churned" else None
+    if arr is not None:
+        values["arr"] = parse_amount(arr, "ARR", "arr")
     for key, value in values.items():
         setattr(account, key, value)
     account.data_changed_at = utcnow()

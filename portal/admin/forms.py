@@ -19,7 +19,9 @@ class AccountForm(FlaskForm):
 
 
 class AccountEditForm(AccountForm):
-    """A customer account, with its status."""
+    """A customer account, with its status; its ARR changes through ArrChangeForm, with an effective date."""
+
+    arr = None
 
     status = SelectField("Status", choices=[SelectChoice("active", "Active"), SelectChoice("churned", "Churned")])
     churned_on = DateField("Churned on", validators=[Optional()], format="%Y-%m-%d",
@@ -54,3 +56,12 @@ class TokenForm(FlaskForm):
 
     name = StringField("Label", validators=[Optional(), Length(max=100)],
                        description="To recognise the token later, e.g. the system that uses it.")
+
+
+class ArrChangeForm(FlaskForm):
+    """A change of an account's ARR from a day on."""
+
+    arr = StringField("New ARR (per year)", validators=[DataRequired(), Length(max=20)],
+                      render_kw={"inputmode": "decimal"})
+    effective = DateField("Effective from", validators=[DataRequired()], format="%Y-%m-%d",
+                          description="The first day of the new ARR; a second change on the same day replaces the first.")

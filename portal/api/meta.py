@@ -8,7 +8,8 @@ from portal.api.core import api_blueprint
 bp = api_blueprint("api_meta", __name__)
 
 # Modules that contribute OPENAPI_PATHS, in the order they are listed.
-RESOURCE_MODULES = ("portal.api.events", "portal.api.usage", "portal.api.surveys", "portal.api.kb", "portal.api.health")
+RESOURCE_MODULES = ("portal.api.events", "portal.api.usage", "portal.api.surveys", "portal.api.kb", "portal.api.health",
+                    "portal.api.revenue")
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -21,6 +21,7 @@ from models.health import HealthWarning
 from portal.access import admin_required, staff_required, visible_accounts, visible_accounts_clause
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
+from portal.csm.revenue import chosen_period, revenue_section
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
 
@@ -67,6 +68,10 @@ def portfolio():
 
     nps = nps_by_account(today, [a.id for a in accounts])  # read once for the metrics and the table
     metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)), nps)
+    rev_start, rev_end, period_problem = chosen_period(request.args.get("start"), request.args.get("end"), today)
+    scope = visible_accounts_clause(current_user) if csm_id is None else (
+        visible_accounts_clause(current_user) & (Account.csm_id == csm_id))
+    revenue, formulas = revenue_section(scope, rev_start, rev_end)
     active = [a for a in accounts if a.status == "active"]
     from analytics.forecast import red_risk
 
@@ -95,7 +100,7 @@ def portfolio():
     csms = list(Session.scalars(select(User).where(User.role == "csm").order_by(User.name))) if current_user.role == "admin" else []
     return render_template(
         "csm/portfolio.html", accounts=accounts, rows=accounts_page.items, accounts_page=accounts_page, at_risk=at_risk,
-        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
+        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, revenue=revenue, formulas=formulas, period_problem=period_problem, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
         tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
         action_form=WarningActionForm(), today=today,
     )
