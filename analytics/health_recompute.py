@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, case, delete, func, insert, select, text, true
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text, true
 
 from analytics.scoring import DEFAULT_BANDS, DEFAULT_WEIGHTS, AccountInputs, Component, HealthResult, score_account
 from models.accounts import Account
@@ -97,7 +97,8 @@ def gather(as_of: date, account_ids: Optional[list[int]] = None) -> dict[int, Ac
     facts: dict[int, AccountFacts] = {}
     for row in Session.execute(
         select(Account.id, Account.csm_id, Account.arr, Account.seats, Account.customer_since).where(
-            Account.status == "active", Account.customer_since <= as_of, only(Account.id))
+            or_(Account.status == "active", Account.churned_on > as_of), Account.customer_since <= as_of,
+            only(Account.id))
     ):
         facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
 

@@ -33,4 +33,5 @@ class ForecastModel(Base):
     kind: Mapped[str] = mapped_column(String(20))  # logistic, markov, or none (too little history)
     model_json: Mapped[str] = mapped_column(Text, default="{}")  # the fitted parameters, or the reason for none
     backtest_json: Mapped[str] = mapped_column(Text, default="{}")  # rolling-origin backtest figures
+    risks_json: Mapped[str] = mapped_column(Text, default="{}")  # {account id: {risk, factors}} on as_of
     fitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when it was fitted

@@ -25,6 +25,7 @@ BLUEPRINTS = (
     "portal.api.kb:bp",
     "portal.api.health:bp",
     "portal.api.revenue:bp",
+    "portal.api.forecast:bp",
     "surveys.views:bp",
     "surveys.maturity_views:bp",
     "knowledge.views:bp",

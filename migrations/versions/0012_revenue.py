@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("model_json", sa.Text(), nullable=False),
         sa.Column("backtest_json", sa.Text(), nullable=False),
+        sa.Column("risks_json", sa.Text(), nullable=False),
         sa.Column("fitted_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("kind IN ('logistic', 'markov', 'none')", name=op.f("ck_forecast_model_kind_known")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_forecast_model")),

@@ -9,7 +9,7 @@ bp = api_blueprint("api_meta", __name__)
 
 # Modules that contribute OPENAPI_PATHS, in the order they are listed.
 RESOURCE_MODULES = ("portal.api.events", "portal.api.usage", "portal.api.surveys", "portal.api.kb", "portal.api.health",
-                    "portal.api.revenue")
+                    "portal.api.revenue", "portal.api.forecast")
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -6,10 +6,12 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from analytics.forecast.charts import reliability_chart
+from analytics.forecast.service import current_forecast
 from analytics.health_recompute import health_bands, health_weights
 from analytics.portfolio import (
     DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, nps_by_account, sort_rows, vendor_metrics,
@@ -73,13 +75,12 @@ def portfolio():
         visible_accounts_clause(current_user) & (Account.csm_id == csm_id))
     revenue, formulas = revenue_section(scope, rev_start, rev_end)
     active = [a for a in accounts if a.status == "active"]
-    from analytics.forecast import red_risk
-
-    chain, risk = red_risk(today)  # reads every account's health history: once per page
+    forecast = current_forecast()  # fitted by the last health recompute
+    risk = {account_id: entry["risk"] for account_id, entry in forecast.risks.items()}
     rows = account_rows(active, today, risk, nps)
     scored = [r for r in rows if r.score is not None]
     # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
-    at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.3
+    at_risk = sorted([r for r in scored if r.band == "red" or (r.churn_risk_90d or 0) >= 0.3
                       or (r.band != "green" and r.open_warnings)], key=lambda r: r.score)[:8]
     advocates = sorted([r for r in scored if r.band == "green" and (r.nps is None or r.nps >= 50)],
                        key=lambda r: (-(r.nps or 0), -r.score))[:8]
@@ -100,7 +101,7 @@ def portfolio():
     csms = list(Session.scalars(select(User).where(User.role == "csm").order_by(User.name))) if current_user.role == "admin" else []
     return render_template(
         "csm/portfolio.html", accounts=accounts, rows=accounts_page.items, accounts_page=accounts_page, at_risk=at_risk,
-        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, revenue=revenue, formulas=formulas, period_problem=period_problem, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
+        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, revenue=revenue, formulas=formulas, period_problem=period_problem, forecast=forecast, csms=csms, csm_id=csm_id, band_filter=band_filter,
         tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
         action_form=WarningActionForm(), today=today,
     )
@@ -111,7 +112,7 @@ def portfolio():
 def distribution_chart():
     """Health distribution of the accounts in view, now against 90 days ago."""
     from analytics.health_charts import distribution_chart as build, empty
-    from analytics.forecast import history_version
+    from analytics.forecast.history import history_version
     from analytics.health_recompute import score_on
 
     today = utcnow().date()
@@ -129,6 +130,23 @@ def distribution_chart():
     # Scores change only when a recompute writes history; the accounts in view are part of the key.
     key = ("health-distribution", hashlib.sha256(repr(ids).encode()).hexdigest(), today, history_version())
     return chart_response(cached_chart(key, draw))
+
+
+@bp.get("/forecast")
+@staff_required
+def forecast():
+    """The churn forecast in use: which model spoke, its backtest against the baselines, its reliability."""
+    return render_template("csm/forecast.html", forecast=current_forecast())
+
+
+@bp.get("/forecast/reliability.json")
+@staff_required
+def reliability_chart_json():
+    """The backtest's calibration by tenth of predicted risk as Bokeh JSON, or the empty state."""
+    deciles = current_forecast().backtest.get("deciles") or []
+    if not deciles:
+        return jsonify(empty=True, message="No backtest yet: it needs a history of health and churns to score.")
+    return chart_response(figure_json(reliability_chart(deciles)))
 
 
 def _warning_or_404(warning_id: int) -> HealthWarning:
