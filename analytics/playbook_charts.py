@@ -25,7 +25,8 @@ def retention_chart(series: dict[str, list[float | None]], what: str):
     if not drawn:
         return None
     chart = _figure(f"{what} retention by age, per start cohort", f"{what} retention (% of the cohort)", True)
-    chart.y_range = Range1d(0, 1.05)
+    highest = max(v for values in drawn.values() for v in values if v is not None)
+    chart.y_range = Range1d(0, max(1.05, highest * 1.05))  # revenue retention passes 100% with expansions
     for n, (key, values) in enumerate(sorted(drawn.items())):
         points = [(age, value) for age, value in enumerate(values) if value is not None]
         source = ColumnDataSource({"age": [p[0] for p in points], "value": [p[1] for p in points],

@@ -11,11 +11,12 @@ from analytics.playbooks import (
 )
 from analytics.segments import KINDS, RULE_EXAMPLES, SegmentError, describe_rule, members, owner_scope, parse_rules, scope_count
 from models.accounts import User
-from models.db import Session
+from models.db import Session, utcnow
 from portal.access import admin_required, staff_required
 from portal.playbooks import queries, services
 from portal.playbooks.forms import RULES_HELP, ButtonForm, DeleteForm, HoldoutForm, PlaybookForm, SegmentForm
 from portal.playbooks.results import HORIZONS, measure
+from portal.settings import get_setting
 
 bp = Blueprint("playbooks", __name__, url_prefix="/playbooks")
 PREVIEW_LIMIT = 50
@@ -334,11 +335,25 @@ def _cohort_filters() -> dict:
 
 
 def _cohorts(filters: dict):
-    from analytics.cohorts import cohort_data
+    from analytics.cohorts.tables import cohort_data
     from portal.access import visible_accounts_clause
 
     return cohort_data(visible_accounts_clause(current_user), tier=filters["tier"], csm_id=filters["csm_id"],
                        by=filters["by"])
+
+
+def _survival_chart(filters: dict):
+    # Imported here: lifelines loads pandas (about a second); only this chart needs it.
+    from analytics.cohorts.charts import survival_chart
+    from analytics.cohorts.survival import curves, survival_data
+    from portal.access import visible_accounts_clause
+
+    lifetimes = survival_data(visible_accounts_clause(current_user), csm_id=filters["csm_id"],
+                              top_share=float(get_setting("tiers.top_share")),
+                              scalable_share=float(get_setting("tiers.scalable_share")))
+    if filters["tier"]:
+        lifetimes = [lt for lt in lifetimes if lt.tier == filters["tier"]]
+    return survival_chart(curves(lifetimes, utcnow().date()))
 
 
 @bp.get("/cohorts")
@@ -357,12 +372,13 @@ def cohorts():
                            query={k: v for k, v in request.args.items() if k in ("tier", "by", "csm")})
 
 
-COHORT_CHARTS = ("retention", "revenue", "health", "active")
+COHORT_CHARTS = ("retention", "revenue", "health", "active", "survival")
 EMPTY_CHART_MESSAGES = {
     "retention": "No account matches these filters.",
     "revenue": "No account with ARR matches these filters.",
     "health": "No health history for these accounts yet; it appears after the first health recompute.",
     "active": "No usage for these accounts yet; it appears with the first events.",
+    "survival": "No account matches these filters.",
 }
 
 
@@ -375,6 +391,11 @@ def cohort_chart(name: str):
 
     if name not in COHORT_CHARTS:
         abort(404)
+    if name == "survival":
+        chart = _survival_chart(_cohort_filters())
+        if chart is None:
+            return jsonify(empty=True, message=EMPTY_CHART_MESSAGES[name])
+        return chart_response(figure_json(chart))
     data = _cohorts(_cohort_filters())
     if name == "retention":
         chart = playbook_charts.retention_chart({r.key: r.logo for r in data.table}, "Logo")
