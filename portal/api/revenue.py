@@ -1,12 +1,12 @@
 """GET /api/v1/metrics/revenue: ARR movements, NRR, GRR and logo churn over a period (CSM: their accounts)."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from analytics.revenue.history import revenue_accounts
 from analytics.revenue.metrics import revenue_metrics
 from portal.access import visible_accounts_clause
-from portal.api.core import api_blueprint, api_user, date_range, require_role
+from portal.api.core import api_blueprint, api_user, date_range, invalid, require_role
 
 bp = api_blueprint("api_revenue", __name__)
 
@@ -15,6 +15,9 @@ bp = api_blueprint("api_revenue", __name__)
 def revenue():
     """The contract's revenue figures over [start, end] for the accounts the token may read."""
     require_role("csm", "admin")
+    for name in ("start", "end"):
+        if name in request.args and not request.args[name]:
+            invalid(f"'{name}' must be an ISO date like 2026-01-31, or left out.")
     start, end = date_range(365)
     return jsonify(revenue_metrics(revenue_accounts(visible_accounts_clause(api_user())), start, end).as_json())
 

@@ -38,7 +38,7 @@ def test_customer_token_is_refused(api, world):
 
 
 @pytest.mark.parametrize("query", ["start=2026-13-01&end=2026-12-31", "start=2026-03-01&end=2026-02-01",
-                                   "start=yesterday&end=2026-01-01", "start=2026-01-01&end=2026-1-5"])
+                                   "start=yesterday&end=2026-01-01", "start=2026-01-01&end=2026-1-5", "start=&end="])
 def test_bad_or_reversed_dates_answer_422(api, world, query):
     response = api(world["admin"]).get(f"/api/v1/metrics/revenue?{query}")
     assert response.status_code == 422 and response.get_json()["error"]
