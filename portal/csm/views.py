@@ -26,6 +26,7 @@ from portal.csm.forms import HealthSettingsForm, WarningActionForm
 from portal.csm.revenue import chosen_period, revenue_section
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
+AT_RISK_CHURN = 0.15  # a forecast churn risk within 90 days from which an account joins the at-risk tail
 
 
 def _accounts_in_view() -> tuple[list[Account], int | None]:
@@ -79,8 +80,8 @@ def portfolio():
     risk = {account_id: entry["risk"] for account_id, entry in forecast.risks.items()}
     rows = account_rows(active, today, risk, nps)
     scored = [r for r in rows if r.score is not None]
-    # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
-    at_risk = sorted([r for r in scored if r.band == "red" or (r.churn_risk_90d or 0) >= 0.3
+    # The at-risk tail: red, at risk of churning within 90 days, or not green with an open warning; lowest first.
+    at_risk = sorted([r for r in scored if r.band == "red" or (r.churn_risk_90d or 0) >= AT_RISK_CHURN
                       or (r.band != "green" and r.open_warnings)], key=lambda r: r.score)[:8]
     advocates = sorted([r for r in scored if r.band == "green" and (r.nps is None or r.nps >= 50)],
                        key=lambda r: (-(r.nps or 0), -r.score))[:8]
