@@ -18,9 +18,16 @@ from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from sqlalchemy import select  # noqa: E402
+
 from analytics.forecast.backtest import rolling_backtest  # noqa: E402
 from analytics.forecast.model import origin_days, tables_by_day  # noqa: E402
 from analytics.forecast.synthetic import generate  # noqa: E402
+from models.db import Session  # noqa: E402
+from models.revenue import ForecastModel  # noqa: E402
+from portal import create_app  # noqa: E402
+from portal.cli.database import upgrade  # noqa: E402
+from portal.demo import seed_demo  # noqa: E402
 
 END = date(2026, 6, 30)
 
@@ -59,14 +66,6 @@ def demo() -> None:
     """The backtest stored by `demo seed` in a fresh SQLite database."""
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{os.path.join(folder, 'demo.db')}"
-        from sqlalchemy import select
-
-        from models.db import Session
-        from models.revenue import ForecastModel
-        from portal import create_app
-        from portal.cli.database import upgrade
-        from portal.demo import seed_demo
-
         upgrade(url)
         app = create_app({"DATABASE_URL": url})
         with app.app_context():

@@ -67,11 +67,6 @@ def labelled_samples(histories: list[AccountHistory], tables: dict[date, dict[in
     return samples
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 @dataclass
 class LogisticForecast:
     """Standardised logistic regression with a Platt calibration of its logit."""

@@ -35,7 +35,7 @@ def test_too_little_history_gives_no_model_and_says_why():
     assert model is None and "too short to learn from" in reason
 
 
-def test_without_churns_there_is_nothing_to_learn(monkeypatch):
+def test_without_churns_there_is_nothing_to_learn():
     histories = generate(accounts=60, days=300, seed=2, end=END)
     for h in histories:
         h.churned_on = None
