@@ -1,10 +1,12 @@
 """GET /api/v1/accounts/{ext}/forecast, the staff page with the backtest and reliability chart, and the refit."""
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+from datetime import timedelta
 
-from analytics.forecast.service import refit
+import pytest
+from sqlalchemy import func, select
+
+from analytics.forecast.service import current_forecast, refit
 from models.db import Session
 from models.revenue import ForecastModel
 from portal.settings import set_setting
@@ -86,3 +88,17 @@ def test_health_recompute_refits_the_forecast(app, world):
 def test_openapi_describes_revenue_and_forecast(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/api/v1/metrics/revenue" in paths and "/api/v1/accounts/{ext}/forecast" in paths
+
+
+def test_the_kept_forecast_changes_as_soon_as_a_refit_stores_a_new_one(app, generated):
+    """current_forecast() is parsed once per fit, but the next refit's answer is read at once."""
+    earlier = END - timedelta(days=120)
+    refit(earlier)
+    Session.commit()
+    first = current_forecast()
+    assert first.as_of == earlier and current_forecast() is first  # kept between pages
+    refit(END)
+    Session.commit()
+    second = current_forecast()
+    assert second.as_of == END and second.risks != first.risks
+    assert Session.scalar(select(func.count()).select_from(ForecastModel)) == 1  # only the newest fit is kept
