@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from analytics import forecast
+from analytics.forecast.service import current_forecast
 from analytics.health.history import score_on
 from analytics.health.recompute import health_now
 from analytics.health.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
@@ -36,8 +36,11 @@ def health_card(account: Account, period: Period) -> Card | None:
 
 @card_provider(90, staff_only=True)
 def forecast_card(account: Account, period: Period) -> Card | None:
-    """Probability of being red in 90 days (staff only), with the number of transitions it rests on."""
-    chain, risk = forecast.red_risk(period.end)
-    if account.id not in risk:
-        return None
-    return Card("health/_forecast_card.html", {"risk": risk[account.id], "transitions": chain.transitions}, public=False)
+    """Probability of churning within 90 days (staff only), its factors, and which model spoke."""
+    forecast = current_forecast()
+    entry = forecast.risks.get(account.id)
+    if entry is None:
+        reason = forecast.reason if forecast.kind == "none" else "This account has no recent health history to forecast from."
+        return Card("health/_forecast_card.html", {"risk": None, "reason": reason}, public=False)
+    return Card("health/_forecast_card.html", {"risk": entry["risk"], "factors": entry["factors"], "as_of": forecast.as_of,
+                                                "description": forecast.description}, public=False)

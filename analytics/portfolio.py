@@ -9,7 +9,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from analytics.forecast import red_risk
+from analytics.forecast.service import current_forecast
 from analytics.health import history
 from analytics.health.history import score_on
 from analytics.health.scoring import rescore
@@ -31,7 +31,7 @@ class AccountRow:
     band: Optional[str]
     score_90d_ago: Optional[float]
     tier: Optional[str]
-    risk_red_90d: Optional[float]
+    churn_risk_90d: Optional[float]  # probability of churning within 90 days, when forecast
     nps: Optional[float]
     open_warnings: int = 0
 
@@ -101,7 +101,7 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
                  nps: dict[int, tuple[float, int]] | None = None) -> list[AccountRow]:
     """Every account with its latest health, the score 90 days ago, tier, risk, NPS and open warnings.
 
-    `risk` is red_risk(today)'s per-account probabilities and `nps` nps_by_account(today, ...) when the
+    `risk` is the stored forecast's per-account churn probabilities and `nps` nps_by_account(today, ...) when the
     caller has them already.
     """
     ids = [a.id for a in accounts]
@@ -111,7 +111,7 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
     before = score_on(ids, today - timedelta(days=90), summary=True)
     tiers = tier_by_account()
     if risk is None:
-        _, risk = red_risk(today)
+        risk = {a: entry["risk"] for a, entry in current_forecast().risks.items()}
     if nps is None:
         nps = nps_by_account(today, ids)
     csm_names = dict(Session.execute(select(User.id, User.name).where(User.role.in_(("csm", "admin")))).all())
@@ -126,7 +126,7 @@ def account_rows(accounts: list[Account], today: date, risk: dict[int, float] | 
             account=a, csm_name=csm_names.get(a.csm_id, "—") if a.csm_id else "—",
             score=current.score if current else None, band=current.band if current else None,
             score_90d_ago=before[a.id].score if a.id in before else None,
-            tier=tiers.get(a.id), risk_red_90d=risk.get(a.id), nps=nps[a.id][0] if a.id in nps else None,
+            tier=tiers.get(a.id), churn_risk_90d=risk.get(a.id), nps=nps[a.id][0] if a.id in nps else None,
             open_warnings=open_counts.get(a.id, 0),
         ))
     return rows
@@ -137,7 +137,7 @@ SORT_KEYS = {
     "health": lambda r: (r.score is None, r.score or 0),
     "arr": lambda r: float(r.account.arr),
     "renewal": lambda r: (r.account.renewal_date is None, r.account.renewal_date or date.max),
-    "risk": lambda r: (r.risk_red_90d is None, r.risk_red_90d or 0),
+    "risk": lambda r: (r.churn_risk_90d is None, r.churn_risk_90d or 0),
     "tier": lambda r: ("top", "leveraged", "scalable").index(r.tier) if r.tier else 3,
 }
 
@@ -170,16 +170,16 @@ def band_changes(weights: dict, bands: dict) -> dict:
 
 
 # The portfolio's tails: who needs attention, who could be a reference, who renews soon.
-AT_RISK_PROBABILITY = 0.3  # a forecast at or above this puts an account in the at-risk tail
+AT_RISK_CHURN = 0.15  # a churn risk within 90 days at or above this puts an account in the at-risk tail
 ADVOCATE_NPS = 50  # a green account whose NPS is unknown or at least this is an advocate
 TAIL_LENGTH = 8
 RENEWAL_WINDOW_DAYS = 90
 
 
 def at_risk_tail(rows: list[AccountRow]) -> list[AccountRow]:
-    """Red, likely to be red in 90 days, or not green with an open warning; lowest scores first."""
+    """Red, at risk of churning within 90 days, or not green with an open warning; lowest scores first."""
     return sorted([r for r in rows if r.score is not None and (
-        r.band == "red" or (r.risk_red_90d or 0) >= AT_RISK_PROBABILITY or (r.band != "green" and r.open_warnings))],
+        r.band == "red" or (r.churn_risk_90d or 0) >= AT_RISK_CHURN or (r.band != "green" and r.open_warnings))],
         key=lambda r: r.score)[:TAIL_LENGTH]
 
 

@@ -7,6 +7,7 @@ from models import (  # noqa: F401
     maturity,
     plans,
     playbooks,
+    revenue,
     segment,
     surveys,
     usage,

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from analytics.health.demo import seed_health
 from analytics.plan.demo import seed_plans
 from analytics.playbooks.demo import seed_playbooks
+from analytics.revenue.demo import seed_revenue
 from analytics.usage.demo import seed_usage
 from knowledge.demo import seed_knowledge
 from models.accounts import Account, User
@@ -28,7 +29,8 @@ DEMO_PASSWORD = "demo-portal-2026"
 STORIES = ("healthy", "healthy", "healthy", "declining", "recovering", "new")
 
 # Feature steps, each a function of the demo context, run in order after the accounts exist.
-DEMO_STEPS = (seed_brand, seed_usage, seed_knowledge, seed_surveys, seed_maturity, seed_plans, seed_health, seed_playbooks)
+DEMO_STEPS = (seed_brand, seed_usage, seed_knowledge, seed_surveys, seed_maturity, seed_plans, seed_health, seed_revenue,
+              seed_playbooks)
 
 COMPANY_WORDS = (
     "Acme Northwind Globex Initech Umbrella Stark Wayne Wonka Hooli Vandelay Soylent Tyrell Cyberdyne Aperture "
@@ -53,6 +55,7 @@ class DemoContext:
     csms: list[User]
     admin: User
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, e-mail, what they see)
+    churn_on: dict[int, date] = field(default_factory=dict)  # account id -> the day it churned (declining stories)
 
     @property
     def start(self) -> date:
@@ -80,6 +83,21 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
+def _churn_days(rng: random.Random, story_by_index: list[str], days: int) -> dict[int, int]:
+    """About one account in five ends its declining story in churn: index -> days before today it churned.
+
+    They are taken from the healthy accounts (the first account stays a customer) and told as declining.
+    """
+    healthy = [index for index, story in enumerate(story_by_index) if story == "healthy" and index > 0]
+    wanted = min(len(healthy), len(story_by_index) // 5)
+    if days < 150 or not wanted:
+        return {}
+    chosen = rng.sample(healthy, wanted)
+    for index in chosen:
+        story_by_index[index] = "declining"
+    return {index: rng.randint(20, days - 120) for index in chosen}
+
+
 def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> DemoContext:
     """Create the admin, three CSMs, the accounts and their customer users."""
     password_hash = hash_password(DEMO_PASSWORD)
@@ -94,6 +112,7 @@ def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> 
     customers: dict[int, list[User]] = {}
     used_names: set[str] = set()
     story_by_index = ["healthy" if index == 0 else rng.choice(STORIES) for index in range(n_accounts)]
+    churn_days = _churn_days(rng, story_by_index, days)
     distinct_names = len(set(COMPANY_WORDS)) * len(set(COMPANY_SUFFIXES))
     for index in range(n_accounts):
         while True:
@@ -117,11 +136,18 @@ def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> 
             csm=csms[index % len(csms)],
             status="active",
         )
+        if index in churn_days:
+            # It declined towards its renewal day and did not renew: churned that day.
+            churned_on = today - timedelta(days=churn_days[index])
+            account.status, account.churned_on, account.renewal_date = "churned", churned_on, churned_on
         Session.add(account)
         accounts.append(account)
     Session.flush()
+    churn_on = {}
     for index, account in enumerate(accounts):
         stories[account.id] = story_by_index[index]
+        if account.churned_on is not None:
+            churn_on[account.id] = account.churned_on
         n_users = max(3, min(account.seats, int(account.seats * rng.uniform(0.5, 0.95))))
         people = []
         for n in range(n_users):
@@ -140,7 +166,7 @@ def seed_people(rng: random.Random, n_accounts: int, days: int, today: date) -> 
     Session.flush()
     first = accounts[0]
     ctx = DemoContext(rng=rng, today=today, days=days, accounts=accounts, stories=stories,
-                      customers=customers, csms=csms, admin=admin)
+                      customers=customers, csms=csms, admin=admin, churn_on=churn_on)
     ctx.logins = [
         ("admin", admin.email, "everything"),
         ("csm", csms[0].email, f"the portfolio of {sum(1 for a in accounts if a.csm_id == csms[0].id)} accounts"),

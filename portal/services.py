@@ -10,6 +10,7 @@ from core.tokens import new_token
 from core.validation import FieldErrors, ServiceError, normalise_email, parse_amount, parse_count, parse_date
 from models.accounts import ROLES, Account, ApiToken, User
 from models.db import Session, utcnow
+from models.revenue import ArrChange
 from portal.auth.passwords import hash_password, password_problem
 
 EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$")
@@ -97,8 +98,9 @@ def _account_checks(*, name, external_id, arr, seats, csm_email, renewal, since,
     checks = _Checks()
     checks.check("name", lambda: _account_name(name))
     checks.check("external_id", lambda: _free_external_id(external_id, current=current))
-    checks.check("arr", lambda: parse_amount(
-        _required(arr, "Enter the ARR, the yearly amount the account pays, e.g. 120000.", "arr"), "ARR", "arr"))
+    if arr is not None or current is None:
+        checks.check("arr", lambda: parse_amount(
+            _required(arr, "Enter the ARR, the yearly amount the account pays, e.g. 120000.", "arr"), "ARR", "arr"))
     checks.check("seats", lambda: _seats(seats))
     checks.check("csm", lambda: csm_by_email(csm_email) if csm_email else None)
     checks.check("renewal_date", lambda: parse_date(renewal, "The renewal date", "renewal"))
@@ -132,14 +134,20 @@ def create_account(
     account = Account(**values, status="active")
     Session.add(account)
     Session.flush()
+    # The ARR history starts with the ARR the account was created with, effective from its customer-since day.
+    Session.add(ArrChange(account_id=account.id, effective_on=account.customer_since, arr=account.arr))
+    Session.flush()
     return account
 
 
 def update_account(
-    account: Account, *, name: str, external_id: str, arr: str, seats: str, csm_email: str | None,
+    account: Account, *, name: str, external_id: str, arr: str | None, seats: str, csm_email: str | None,
     renewal: str | date | None, since: str | date | None, status: str, churned_on: str | date | None,
 ) -> Account:
-    """Validate and change every editable field of an account; a churned account needs its churn date."""
+    """Validate and change every editable field of an account; a churned account needs its churn date.
+
+    `arr` None leaves the ARR alone: the admin page changes it with an effective date (the ARR history).
+    """
     checks = _account_checks(name=name, external_id=external_id, arr=arr, seats=seats, csm_email=csm_email,
                              renewal=renewal, since=since, current=account)
     since_day = checks.values.get("customer_since")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
+from analytics.forecast.service import refit
 from analytics.health.recompute import recompute
 from analytics.plan.services import record_usage_readings
 from core.outbox import FlushReport, flush_outbox
@@ -20,11 +21,13 @@ def recompute_health(as_of: Optional[date]) -> dict:
     """Recompute and store every account's health on as_of (default today), then commit.
 
     The day's readings of success-plan metrics measured from usage are stored too (under the same lock),
-    so their history charts gain a point each day the recompute runs.
+    so their history charts gain a point each day the recompute runs, and the churn forecast is refitted on
+    the history as it now stands.
     """
     try:
         summary = recompute(as_of)  # on PostgreSQL this takes the recompute lock until the commit
         summary["plan_readings"] = record_usage_readings(as_of)
+        summary["forecast"] = refit().kind
         Session.commit()
     except Exception:
         Session.rollback()

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import case, delete, func, insert, select, text, true
+from sqlalchemy import and_, case, delete, func, insert, or_, select, text, true
 
 from analytics.health.history import latest_score, midnight, nps_by_account
 from analytics.health.scoring import (
@@ -67,7 +67,8 @@ def gather(as_of: date, account_ids: Optional[list[int]] = None, *,
     facts: dict[int, AccountFacts] = {}
     for row in Session.execute(
         select(Account.id, Account.csm_id, Account.arr, Account.seats, Account.customer_since).where(
-            Account.status == "active", Account.customer_since <= as_of, only(Account.id))
+            or_(Account.status == "active", Account.churned_on > as_of), Account.customer_since <= as_of,
+            only(Account.id))
     ):
         facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
 

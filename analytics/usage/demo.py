@@ -64,14 +64,32 @@ def _ensure_key_features() -> None:
     ])
 
 
+CHURN_DECLINE_DAYS = 120  # an account that churns declines over this long before its churn day
+
+
+def story_end(ctx, account) -> date:
+    """The last day of the account's story: the day before it churned, else today."""
+    churned = getattr(ctx, "churn_on", {}).get(account.id)
+    return churned - timedelta(days=1) if churned else ctx.today
+
+
+def _story_days(ctx, account, end: date, day: date) -> int:
+    """Days before the end of the story, on the clock of story_factor (a churn's decline is slower and longer)."""
+    before = (end - day).days
+    return before * 56 // CHURN_DECLINE_DAYS if account.id in getattr(ctx, "churn_on", {}) else before
+
+
 def _day_plan(ctx, account, now: datetime) -> list[tuple[date, float, datetime]]:
     """(day, activity factor, midnight) for each day the account was a customer in the demo period."""
     story = ctx.stories[account.id]
     day = max(ctx.start, account.customer_since)
+    end = story_end(ctx, account)
     plan = []
-    while day <= ctx.today:
+    while day <= end:
         factor = (1.0 if day.weekday() < 5 else 0.12) * story_factor(
-            story, (ctx.today - day).days, (day - account.customer_since).days)
+            story, _story_days(ctx, account, end, day), (day - account.customer_since).days)
+        if account.id in getattr(ctx, "churn_on", {}):
+            factor *= 0.4 + 0.6 * min(1.0, (end - day).days / CHURN_DECLINE_DAYS)  # deeper: it ends in churn
         midnight = datetime.combine(day, time(), tzinfo=timezone.utc)
         if midnight <= now:
             plan.append((day, factor, midnight))
@@ -87,6 +105,7 @@ def _events_for(ctx, account, activity_scale: float, now: datetime) -> list[tupl
     if not plan:
         return []
     first_day = plan[0][0]
+    end = story_end(ctx, account)
     adoption = ADOPTION_BY_STORY.get(ctx.stories[account.id], 1.0)
     prefix = f"demo-{account.external_id}-"
     rows: list[tuple] = []
@@ -104,7 +123,7 @@ def _events_for(ctx, account, activity_scale: float, now: datetime) -> list[tupl
         for day, factor, midnight in plan:
             if random_number() >= engagement * factor:
                 continue
-            if dormant and dormant[0] <= (ctx.today - day).days <= dormant[1]:
+            if dormant and dormant[0] <= _story_days(ctx, account, end, day) <= dormant[1]:
                 continue
             moment = midnight + minute * int(420 + 650 * random_number())
             append((account.id, f"{prefix}{len(rows)}", user_id, "login" if random_number() < 0.7 else "page_view",

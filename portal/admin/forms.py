@@ -27,7 +27,9 @@ class AccountForm(FlaskForm):
 
 
 class AccountEditForm(AccountForm):
-    """A customer account, with its status."""
+    """A customer account, with its status; its ARR changes through ArrChangeForm, with an effective date."""
+
+    arr = None
 
     status = SelectField("Status", choices=[SelectChoice("active", "Active"), SelectChoice("churned", "Churned")],
                          invalid_choice_message="Choose the status: active or churned.")
@@ -67,3 +69,12 @@ class TokenForm(FlaskForm):
 
     name = StringField("Label", validators=[Optional(), Length(max=100, message="Shorten the label to 100 characters.")],
                        description="To recognise the token later, e.g. the system that uses it.")
+
+
+class ArrChangeForm(FlaskForm):
+    """A change of an account's ARR from a day on."""
+
+    arr = StringField("New ARR (per year)", validators=[DataRequired(), Length(max=20)],
+                      render_kw={"inputmode": "decimal"})
+    effective = DateField("Effective from", validators=[DataRequired()], format="%Y-%m-%d",
+                          description="The first day of the new ARR; a second change on the same day replaces the first.")

@@ -6,11 +6,13 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
+from analytics.revenue.history import arr_history
+from analytics.revenue.services import record_arr_change
 from models.accounts import Account, ApiToken, User
 from models.db import Session
 from portal import services
 from portal.access import admin_required
-from portal.admin.forms import AccountEditForm, AccountForm, TokenForm, UserCreateForm, UserEditForm
+from portal.admin.forms import AccountEditForm, AccountForm, ArrChangeForm, TokenForm, UserCreateForm, UserEditForm
 from portal.auth.forms import EmptyForm
 from portal.auth.reset import queue_reset_mail
 
@@ -125,13 +127,38 @@ def account_edit(ext: str):
     form = AccountEditForm(obj=None if request.method == "POST" else _account_values(account))
     form.csm.choices = _csm_choices()
     saved = _save_account(form, lambda: services.update_account(
-        account, name=form.name.data, external_id=form.external_id.data, arr=form.arr.data,
+        account, name=form.name.data, external_id=form.external_id.data, arr=None,
         seats=form.seats.data, csm_email=form.csm.data or None, renewal=form.renewal.data,
         since=form.since.data, status=form.status.data, churned_on=form.churned_on.data))
     if saved is not None:
         flash(f"Account {saved.name} saved.", "success")
         return redirect(url_for("admin.accounts"))
-    return render_template("admin/account_form.html", form=form, account=account), (422 if form.errors else 200)
+    return render_template("admin/account_form.html", form=form, account=account, arr_form=ArrChangeForm(),
+                           history=arr_history(account.id)), (422 if form.errors else 200)
+
+
+@bp.post("/accounts/<ext>/arr")
+@admin_required
+def account_arr(ext: str):
+    """Record a change of the account's ARR from an effective date; the history is kept."""
+    account = services.account_by_external_id(ext)
+    if account is None:
+        abort(404, "No such account.")
+    arr_form = ArrChangeForm()
+    if arr_form.validate_on_submit():
+        try:
+            change = record_arr_change(account.external_id, arr_form.arr.data, arr_form.effective.data)
+        except services.ServiceError as error:
+            Session.rollback()
+            _show_service_error(arr_form, error)
+        else:
+            Session.commit()
+            flash(f"ARR of {account.name} is {change.arr:,.2f} from {change.effective_on.isoformat()} on.", "success")
+            return redirect(url_for("admin.account_edit", ext=account.external_id))
+    form = AccountEditForm(obj=_account_values(account))
+    form.csm.choices = _csm_choices()
+    return render_template("admin/account_form.html", form=form, account=account, arr_form=arr_form,
+                           history=arr_history(account.id)), 422
 
 
 class _Values:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from portal.api import events, health, kb, surveys, usage
+from portal.api import events, forecast, health, kb, revenue, surveys, usage
 from portal.api.core import api_blueprint
 
 bp = api_blueprint("api_meta", __name__)
 
 # Modules that contribute OPENAPI_PATHS, in the order they are listed.
-RESOURCE_MODULES = (events, usage, surveys, kb, health)
+RESOURCE_MODULES = (events, usage, surveys, kb, health, revenue, forecast)
 
 ERROR_SCHEMA = {
     "type": "object",

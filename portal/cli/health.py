@@ -10,6 +10,8 @@ from core.validation import ServiceError, parse_date
 from portal.tasks import recompute_health
 
 health_cli = AppGroup("health", help="Health scores.")
+FORECAST_WORDS = {"logistic": "logistic regression", "markov": "Markov chain (too few churns for the regression)",
+                  "none": "none (too little history)"}
 
 
 @health_cli.command("recompute")
@@ -24,4 +26,5 @@ def recompute_command(as_of: str | None):
     summary = recompute_health(day)
     click.echo(f"Health of {summary['accounts']} accounts computed for {summary['as_of'].isoformat()} "
                f"in {time.perf_counter() - started:.2f} s; {summary['warnings']} new warnings; "
-               f"{summary['plan_readings']} success-plan readings measured from usage.")
+               f"{summary['plan_readings']} success-plan readings measured from usage; churn forecast: "
+               f"{FORECAST_WORDS[summary['forecast']]}.")

@@ -6,6 +6,7 @@ import functools
 import click
 from flask.cli import AppGroup
 
+from analytics.revenue import services as revenue
 from models.db import Session
 from portal import services
 
@@ -46,6 +47,27 @@ def create_account_command(name, external_id, arr, seats, csm_email, renewal, si
     )
     click.echo(f"Created account {account.name}.")
     click.echo(account.external_id)
+
+
+@accounts_cli.command("arr")
+@click.option("--external-id", required=True, help="The account's external id.")
+@click.option("--arr", required=True, help="The new annual recurring revenue.")
+@click.option("--effective", required=True, help="First day of the new ARR, YYYY-MM-DD.")
+@one_transaction
+def account_arr_command(external_id, arr, effective):
+    """Record a change of the account's ARR from a day on (expansion or contraction); the history is kept."""
+    change = revenue.record_arr_change(external_id, arr, effective)
+    click.echo(f"ARR of {external_id} is {change.arr:,.2f} from {change.effective_on.isoformat()} on.")
+
+
+@accounts_cli.command("churn")
+@click.option("--external-id", required=True, help="The account's external id.")
+@click.option("--date", "day", required=True, help="The day the account churned, YYYY-MM-DD.")
+@one_transaction
+def account_churn_command(external_id, day):
+    """The account churned that day: its ARR is 0 from then on, its status churned."""
+    account = revenue.record_churn(external_id, day)
+    click.echo(f"{account.external_id} churned on {account.churned_on.isoformat()}.")
 
 
 @users_cli.command("create")

@@ -6,11 +6,13 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from analytics.forecast import history_version, red_risk
+from analytics.forecast.charts import reliability_chart
+from analytics.forecast.history import history_version
+from analytics.forecast.service import current_forecast
 from analytics.health.charts import distribution_chart as build
 from analytics.health.charts import empty
 from analytics.health.history import score_on
@@ -26,8 +28,10 @@ from models.health import HealthWarning
 from portal.access import admin_required, staff_required, visible_accounts, visible_or_404
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
+from portal.csm.revenue import chosen_period, revenue_section
 
 bp = Blueprint("csm", __name__, url_prefix="/csm")
+AT_RISK_CHURN = 0.15  # a forecast churn risk within 90 days from which an account joins the at-risk tail
 
 
 def _accounts_in_view() -> tuple[list[Account], int | None]:
@@ -71,9 +75,13 @@ def portfolio():
 
     nps = nps_by_account(today, [a.id for a in accounts])  # read once for the metrics and the table
     metrics = vendor_metrics(accounts, today, float(get_setting("portfolio.gross_margin", DEFAULT_GROSS_MARGIN)), nps)
+    rev_start, rev_end, period_problem = chosen_period(request.args.get("start"), request.args.get("end"), today)
+    scope = visible_accounts_clause(current_user) if csm_id is None else (
+        visible_accounts_clause(current_user) & (Account.csm_id == csm_id))
+    revenue, formulas = revenue_section(scope, rev_start, rev_end)
     active = [a for a in accounts if a.status == "active"]
-
-    chain, risk = red_risk(today)  # reads every account's health history: once per page
+    forecast = current_forecast()  # fitted by the last health recompute
+    risk = {account_id: entry["risk"] for account_id, entry in forecast.risks.items()}
     rows = account_rows(active, today, risk, nps)
     at_risk, advocates, renewals = at_risk_tail(rows), advocate_tail(rows), renewals_due(rows, today)
     band_filter, tier_filter = request.args.get("band", ""), request.args.get("tier", "")
@@ -91,7 +99,7 @@ def portfolio():
     csms = list(Session.scalars(select(User).where(User.role == "csm").order_by(User.name))) if current_user.role == "admin" else []
     return render_template(
         "csm/portfolio.html", accounts=accounts, rows=accounts_page.items, accounts_page=accounts_page, at_risk=at_risk,
-        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
+        advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, revenue=revenue, formulas=formulas, period_problem=period_problem, forecast=forecast, csms=csms, csm_id=csm_id, band_filter=band_filter,
         tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
         action_form=WarningActionForm(), today=today,
     )
@@ -116,6 +124,23 @@ def distribution_chart():
     # Scores change only when a recompute writes history; the accounts in view are part of the key.
     key = ("health-distribution", hashlib.sha256(repr(ids).encode()).hexdigest(), today, history_version())
     return chart_response(cached_chart(key, draw))
+
+
+@bp.get("/forecast")
+@staff_required
+def forecast():
+    """The churn forecast in use: which model spoke, its backtest against the baselines, its reliability."""
+    return render_template("csm/forecast.html", forecast=current_forecast())
+
+
+@bp.get("/forecast/reliability.json")
+@staff_required
+def reliability_chart_json():
+    """The backtest's calibration by tenth of predicted risk as Bokeh JSON, or the empty state."""
+    deciles = current_forecast().backtest.get("deciles") or []
+    if not deciles:
+        return jsonify(empty=True, message="No backtest yet: it needs a history of health and churns to score.")
+    return chart_response(figure_json(reliability_chart(deciles)))
 
 
 @bp.post("/warnings/<int:warning_id>/acknowledge")

@@ -1,7 +1,7 @@
 """The portfolio's account rows for a user, read as the portfolio page reads them."""
 from __future__ import annotations
 
-from analytics.forecast import red_risk
+from analytics.forecast.service import current_forecast
 from analytics.portfolio import AccountRow, account_rows, nps_by_account, sort_rows
 from models.accounts import Account, User
 from models.db import Session, utcnow
@@ -16,7 +16,7 @@ def portfolio_rows(user: User, csm_id: int | None = None) -> tuple[list[AccountR
         query = query.where(Account.csm_id == csm_id)
     accounts = list(Session.scalars(query))
     ids = [a.id for a in accounts]
-    _, risk = red_risk(today)
+    risk = {account_id: entry["risk"] for account_id, entry in current_forecast().risks.items()}
     active = [a for a in accounts if a.status == "active"]
     rows = account_rows(active, today, risk, nps_by_account(today, ids))
     return sort_rows(rows, "health", False), ids

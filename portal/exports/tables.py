@@ -61,10 +61,10 @@ def portfolio_table(rows: list[AccountRow], currency: str) -> Table:
     """The portfolio's account table as the page computes it (health, band, 90 days ago, tier, risk, NPS)."""
     return Table("Portfolio", [
         "account", "external_id", "csm", f"arr_{currency.lower()}", "seats", "renewal_date", "health_score",
-        "band", "health_score_90d_ago", "tier", "risk_red_90d", "nps_12m", "open_warnings"],
+        "band", "health_score_90d_ago", "tier", "churn_risk_90d", "nps_12m", "open_warnings"],
         [[r.account.name, r.account.external_id, r.csm_name, r.account.arr, r.account.seats,
           r.account.renewal_date.isoformat() if r.account.renewal_date else None, r.score, r.band,
-          r.score_90d_ago, r.tier, None if r.risk_red_90d is None else round(r.risk_red_90d, 4), r.nps,
+          r.score_90d_ago, r.tier, None if r.churn_risk_90d is None else round(r.churn_risk_90d, 4), r.nps,
           r.open_warnings] for r in rows])
 
 

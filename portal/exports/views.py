@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from flask import Blueprint, Response, abort, make_response, render_template, request
 from flask_login import current_user, login_required
 
-from analytics.cohorts import cohort_data
+from analytics.cohorts.tables import cohort_data
 from core.tiers import TIERS
 from core.tabular import FORMATS, Table, render
 from models.db import utcnow

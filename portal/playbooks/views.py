@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 from sqlalchemy import select
 
-from analytics import playbook_charts
-from analytics.cohorts import cohort_data
+from analytics.cohorts import charts as cohort_charts
+from analytics.cohorts.tables import cohort_data
 from analytics.playbooks import services
 from analytics.playbooks.engine import (
     HOLDOUT_SETTING,
@@ -30,7 +30,7 @@ from analytics.playbooks.segments import (
     parse_rules,
     scope_count,
 )
-from core.settings import set_setting
+from core.settings import get_setting, set_setting
 from core.tiers import TIERS
 from models.accounts import Account, User
 from models.db import Session
@@ -347,6 +347,20 @@ def _cohorts(filters: dict):
                        by=filters["by"])
 
 
+def _survival_chart(filters: dict):
+    # Imported here: lifelines loads pandas (about a second); only this chart needs it.
+    from analytics.cohorts.charts import survival_chart
+    from analytics.cohorts.survival import curves, survival_data
+    from portal.access import visible_accounts_clause
+
+    lifetimes = survival_data(visible_accounts_clause(current_user), csm_id=filters["csm_id"],
+                              top_share=float(get_setting("tiers.top_share")),
+                              scalable_share=float(get_setting("tiers.scalable_share")))
+    if filters["tier"]:
+        lifetimes = [lt for lt in lifetimes if lt.tier == filters["tier"]]
+    return survival_chart(curves(lifetimes, utcnow().date()))
+
+
 @bp.get("/cohorts")
 @staff_required
 def cohorts():
@@ -361,12 +375,13 @@ def cohorts():
                            query={k: v for k, v in request.args.items() if k in ("tier", "by", "csm")})
 
 
-COHORT_CHARTS = ("retention", "revenue", "health", "active")
+COHORT_CHARTS = ("retention", "revenue", "health", "active", "survival")
 EMPTY_CHART_MESSAGES = {
     "retention": "No account matches these filters.",
     "revenue": "No account with ARR matches these filters.",
     "health": "No health history for these accounts yet; it appears after the first health recompute.",
     "active": "No usage for these accounts yet; it appears with the first events.",
+    "survival": "No account matches these filters.",
 }
 
 
@@ -376,16 +391,21 @@ def cohort_chart(name: str):
     """A cohort chart as Bokeh JSON, or the empty state."""
     if name not in COHORT_CHARTS:
         abort(404)
+    if name == "survival":
+        chart = _survival_chart(_cohort_filters())
+        if chart is None:
+            return jsonify(empty=True, message=EMPTY_CHART_MESSAGES[name])
+        return chart_response(figure_json(chart))
     data = _cohorts(_cohort_filters())
     if name == "retention":
-        chart = playbook_charts.retention_chart({r.key: r.logo for r in data.table}, "Logo")
+        chart = cohort_charts.retention_chart({r.key: r.logo for r in data.table}, "Logo")
     elif name == "revenue":
-        chart = playbook_charts.retention_chart({r.key: r.revenue for r in data.table}, "Revenue")
+        chart = cohort_charts.retention_chart({r.key: r.revenue for r in data.table}, "Revenue")
     elif name == "health":
-        chart = playbook_charts.median_by_age_chart(data.health_by_age, "Median health score by age",
+        chart = cohort_charts.median_by_age_chart(data.health_by_age, "Median health score by age",
                                                     "Median health score (0-100 points)", False)
     else:
-        chart = playbook_charts.median_by_age_chart(data.active_share_by_age, "Median active-user share by age",
+        chart = cohort_charts.median_by_age_chart(data.active_share_by_age, "Median active-user share by age",
                                                     "Distinct active users in the month per seat (%)", True)
     if chart is None:
         return jsonify(empty=True, message=EMPTY_CHART_MESSAGES[name])

@@ -28,6 +28,7 @@ PAGES = [
     ("csm", "followups", "/surveys/followups"),
     ("csm", "playbooks", "/playbooks/"),
     ("csm", "cohorts", "/playbooks/cohorts"),
+    ("csm", "forecast", "/csm/forecast"),
     ("admin", "admin-home", "/admin/"),
     ("admin", "admin-accounts", "/admin/accounts"),
     ("admin", "admin-users", "/admin/users"),

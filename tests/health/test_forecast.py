@@ -1,4 +1,5 @@
-"""The churn forecast: Markov estimation, three-step probabilities, and a backtest against 'stays in its band'."""
+"""The fallback forecast: a Markov chain over band × trend with churn absorbing; three-step probabilities by hand;
+estimation from monthly moves; a backtest against the base rate and persistence."""
 from __future__ import annotations
 
 import random
@@ -6,100 +7,96 @@ from datetime import date, timedelta
 
 import pytest
 
-from analytics.forecast import BANDS, Chain, backtest, brier, estimate, monthly_sequences
+from analytics.forecast.markov import CHURNED, STATES, Chain, estimate, monthly_moves, state_of, trend_of
+from analytics.forecast.model import brier
 
-TRUE_CHAIN = {
-    "green": {"green": 0.85, "yellow": 0.12, "red": 0.03},
-    "yellow": {"green": 0.25, "yellow": 0.50, "red": 0.25},
-    "red": {"green": 0.05, "yellow": 0.35, "red": 0.60},
-}
+LIVE = STATES[:-1]
 
 
-def walk(rng: random.Random, start: str, months: int) -> list[str]:
-    bands = [start]
+def chain_with(churn_by_state: dict[str, float]) -> Chain:
+    """A chain where each live state churns with the given monthly probability and otherwise stays put."""
+    matrix = {a: {b: 0.0 for b in STATES} for a in STATES}
+    for a in LIVE:
+        matrix[a][CHURNED] = churn_by_state.get(a, 0.0)
+        matrix[a][a] = 1 - matrix[a][CHURNED]
+    matrix[CHURNED][CHURNED] = 1.0
+    return Chain(matrix, 100, 5)
+
+
+def test_three_step_churn_probability_by_hand():
+    """Staying put with monthly churn p, P(churn within 3 months) = 1 − (1 − p)³."""
+    chain = chain_with({"red falling": 0.2})
+    assert chain.probability("red falling") == pytest.approx(1 - 0.8 ** 3)
+    assert chain.probability("green steady") == 0.0
+
+
+def test_three_step_probability_through_another_state():
+    """yellow falling → red falling next month for sure, then red falling churns at 0.5 a month: 1 − 0.5² over 3."""
+    chain = chain_with({"red falling": 0.5})
+    chain.matrix["yellow falling"] = {b: 1.0 if b == "red falling" else 0.0 for b in STATES}
+    assert chain.probability("yellow falling") == pytest.approx(1 - 0.5 ** 2)
+
+
+def test_state_carries_the_trend():
+    assert (trend_of(-5.1), trend_of(-5.0), trend_of(5.0), trend_of(5.1)) == ("falling", "steady", "steady", "rising")
+    assert state_of({"band_red": 1.0, "band_yellow": 0.0, "score_change_30d": -12.0}) == "red falling"
+    assert state_of({"band_red": 0.0, "band_yellow": 0.0, "score_change_30d": 0.0}) == "green steady"
+
+
+def test_moves_skip_gaps_and_unknown_futures_and_count_churns():
+    """A state 30 days later is a move; churn in between is a move to churned; gaps and the future are not moves."""
+    d0 = date(2026, 1, 1)
+    d1, d2 = d0 + timedelta(days=30), d0 + timedelta(days=60)
+    states = {d0: {1: "green steady", 2: "yellow falling", 3: "red steady"},
+              d1: {1: "green rising", 3: "red steady"}, d2: {1: "green steady", 3: "red falling"}}
+    moves = monthly_moves(states, {2: d0 + timedelta(days=10), 3: None}, last_day=d1)
+    assert sorted(moves) == sorted([("green steady", "green rising"), ("yellow falling", CHURNED),
+                                    ("red steady", "red steady")])
+
+
+def test_estimate_is_absorbing_and_smoothed_toward_the_pooled_moves():
+    chain = estimate([("red falling", CHURNED)] * 3 + [("green steady", "green steady")] * 7)
+    assert chain.transitions == 10 and chain.churns == 3
+    assert chain.matrix[CHURNED][CHURNED] == 1.0
+    for state in LIVE:
+        assert sum(chain.matrix[state].values()) == pytest.approx(1.0)
+    # red falling: 3 churns of 3 moves plus 2 pseudo-moves at the pooled 30% churn
+    assert chain.matrix["red falling"][CHURNED] == pytest.approx((3 + 2 * 0.3) / 5)
+    assert chain.probability("red falling") > chain.probability("green steady")
+
+
+def walk(rng: random.Random, true: Chain, start: str, months: int) -> list[str]:
+    states = [start]
     for _ in range(months - 1):
+        if states[-1] == CHURNED:
+            break
         r, acc = rng.random(), 0.0
-        for band in BANDS:
-            acc += TRUE_CHAIN[bands[-1]][band]
+        for state in STATES:
+            acc += true.matrix[states[-1]][state]
             if r < acc:
-                bands.append(band)
+                states.append(state)
                 break
         else:
-            bands.append(BANDS[-1])
-    return bands
+            states.append(states[-1])
+    return states
 
 
-def test_monthly_sequences_take_the_latest_row_of_each_30_days():
-    """Weekly rows over 90 days give three monthly bands, oldest first."""
-    latest = date(2026, 6, 30)
-    rows = [(1, latest - timedelta(days=7 * k), "green" if k < 5 else "red") for k in range(13)]
-    assert monthly_sequences(rows, latest) == {1: ["red", "red", "green"]}
-
-
-def test_three_step_probability_by_hand():
-    """From yellow, P(red in 3 months) is the (yellow, red) entry of the matrix cubed."""
-    chain = Chain(TRUE_CHAIN, 100, {})
-    m = TRUE_CHAIN
-    two = {a: {b: sum(m[a][k] * m[k][b] for k in BANDS) for b in BANDS} for a in BANDS}
-    three = sum(two["yellow"][k] * m[k]["red"] for k in BANDS)
-    assert chain.probability("yellow") == pytest.approx(three)
-
-
-def test_estimate_counts_transitions_and_skips_gaps():
-    """Gaps in a sequence are not transitions; the count is reported."""
-    chain = estimate({1: ["green", "yellow", None, "red", "red"], 2: ["green", "green"]})
-    assert chain.transitions == 3
-    assert chain.matrix["green"] == {"green": 0.5, "yellow": 0.5, "red": 0.0}
-    assert chain.matrix["red"]["red"] == 1.0
-
-
-def test_backtest_forecast_beats_staying_in_band():
-    """On generated history, the Markov forecast's Brier score for 'red in 90 days' beats 'stays in its band'."""
+def test_estimated_chain_beats_the_base_rate_on_generated_history():
+    """The chain learnt from 12 months forecasts churn within 3 months better (Brier) than the base rate."""
     rng = random.Random(11)
-    histories = {a: walk(rng, rng.choice(BANDS), 18) for a in range(300)}
-    train = {a: seq[:12] for a, seq in histories.items()}
-    chain = estimate(train)
-    predictions, naive, outcomes = [], [], []
-    for seq in histories.values():
+    churn = {"red falling": 0.15, "red steady": 0.08, "yellow falling": 0.05}
+    true = chain_with({})
+    for a in LIVE:  # stay with 0.6, else move to any live state; churn as the state says
+        p = churn.get(a, 0.005)
+        true.matrix[a] = {b: (1 - p) * (0.6 * (a == b) + 0.4 / len(LIVE)) for b in LIVE} | {CHURNED: p}
+    walks = [walk(rng, true, rng.choice(LIVE), 18) for _ in range(400)]
+    moves = [(w[i], w[i + 1]) for w in walks for i in range(min(len(w) - 1, 11))]
+    chain = estimate(moves)
+    predictions, outcomes = [], []
+    for w in walks:
         for start in range(12, 15):
-            now, later = seq[start], seq[start + 3]
-            predictions.append(chain.probability(now))
-            naive.append(1.0 if now == "red" else 0.0)
-            outcomes.append(later == "red")
-    assert chain.transitions == 300 * 11
-    assert brier(predictions, outcomes) < brier(naive, outcomes)
-
-
-def test_backtest_function_reports_both_brier_scores():
-    """backtest() fits on the first months and scores later forecasts; the Markov one wins on generated history."""
-    rng = random.Random(5)
-    histories = {a: walk(rng, rng.choice(BANDS), 15) for a in range(200)}
-    result = backtest(histories, 10)
-    assert result["forecasts"] == 200 * 3 and result["transitions"] == 200 * 9
-    assert result["brier_markov"] < result["brier_naive"]
-    assert brier([0.0, 1.0], [False, True]) == 0.0
-
-
-def test_the_cached_forecast_changes_once_a_recompute_writes_new_history(app, create_account):
-    """red_risk is kept between pages, but new history rows (a recompute) give a new forecast at once."""
-    from datetime import date, timedelta
-
-    from analytics.forecast import red_risk
-    from models.db import Session
-    from models.health import HealthScore
-
-    today = date(2026, 6, 30)
-    account = create_account(external_id="RISKY")
-    for month in range(6):
-        day = today - timedelta(days=30 * (6 - month))
-        Session.add(HealthScore(account_id=account.id, as_of=day, score=80.0, band="green"))
-    Session.commit()
-    _, before = red_risk(today)
-    assert before == {account.id: 0.0}  # green month after green month: nothing ever turned red
-    for month in range(6):
-        day = today - timedelta(days=30 * (5 - month))
-        Session.add(HealthScore(account_id=account.id, as_of=day + timedelta(days=1), score=20.0,
-                                band="red" if month % 2 else "green"))
-    Session.commit()
-    _, after = red_risk(today)
-    assert after.get(account.id, 0.0) > 0.0
+            if start < len(w) and w[start] != CHURNED:
+                predictions.append(chain.probability(w[start]))
+                outcomes.append(CHURNED in w[start + 1:start + 4])
+    base_rate = sum(outcomes) / len(outcomes)
+    assert brier(predictions, outcomes) < brier([base_rate] * len(outcomes), outcomes)

@@ -13,6 +13,7 @@ Kinds:
 - admin:       admins; customers and CSMs get 403
 - api_account: API route with <ext>; no token 401, a token that may not read the account 404
 - api_admin:   API write route; no token 401, customer and CSM tokens 403
+- api_staff:   API route for CSMs and admins; no token 401, a customer token 403
 - api_signed_in: API route for any valid token; no token 401
 - api_write_key: Segment-compatible route; no write key, a customer's or a CSM's token as the key: 401
 """

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from analytics.cohorts import CohortAccount, by_age, cohort_data, cohort_table
+from analytics.cohorts.tables import CohortAccount, by_age, cohort_data, cohort_table
 from models.db import Session
 from models.usage import UsageUserDay
 from tests.playbooks.conftest import add_health

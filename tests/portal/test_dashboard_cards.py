@@ -10,14 +10,14 @@ TODAY = date.today()
 
 
 def test_customer_dashboard_skips_the_forecast_that_staff_see(app, client, world, login, monkeypatch):
-    import analytics.forecast
+    import analytics.health_card
 
     with app.app_context():
         Session.add(HealthScore(account_id=world["account_a"].id, as_of=TODAY, score=20, band="red", components_json="[]"))
         Session.commit()
     calls = []
-    real_red_risk = analytics.forecast.red_risk
-    monkeypatch.setattr(analytics.forecast, "red_risk", lambda today: calls.append(today) or real_red_risk(today))
+    real_forecast = analytics.health_card.current_forecast
+    monkeypatch.setattr(analytics.health_card, "current_forecast", lambda: calls.append(1) or real_forecast())
 
     login(world["customer_a"])
     page = client.get("/accounts/ALPHA/")

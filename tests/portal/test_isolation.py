@@ -78,6 +78,10 @@ def violations(app: Flask, world: dict, api_token) -> list[str]:
                         status = call(token=tokens[role]).status_code
                         if status != 404:
                             problems.append(f"{where}: {role} token on another account got {status}, not 404")
+                elif route.kind == "api_staff":
+                    status = call(token=tokens["customer_a"]).status_code
+                    if status != 403:
+                        problems.append(f"{where}: customer_a token got {status}, not 403")
                 elif route.kind == "api_admin":
                     for role in ("customer_a", "csm_a"):
                         status = call(token=tokens[role]).status_code

@@ -1,8 +1,42 @@
-"""Cohort charts: retention by age per cohort, and medians by age (plain data in, Bokeh out)."""
+"""Cohort charts (plain data in, Bokeh out): retention by cohort and age, medians by age, and the
+Kaplan–Meier logo-retention curve per group with its 95% band."""
 from __future__ import annotations
 
 from bokeh.models import ColumnDataSource, HoverTool, NumeralTickFormatter, Range1d
 from bokeh.plotting import figure
+
+from analytics.cohorts.survival import Curve
+
+COLOURS = {"all": "#0072B2", "top": "#E69F00", "leveraged": "#009E73", "scalable": "#CC79A7"}
+LABELS = {"all": "All accounts", "top": "Top tier", "leveraged": "Leveraged tier", "scalable": "Scalable tier"}
+
+
+def survival_chart(curves: dict[str, Curve]):
+    """Share of accounts still customers by days since their start, with 95% bands; None when nothing to draw."""
+    if not curves:
+        return None
+    chart = figure(title="Logo retention (Kaplan–Meier, 95% band)", height=320, sizing_mode="stretch_width",
+                   x_axis_label="Days since becoming a customer", y_axis_label="Still a customer (% of accounts)",
+                   tools="save", toolbar_location="above")
+    chart.yaxis.formatter = NumeralTickFormatter(format="0%")
+    chart.y_range = Range1d(0, 1.02)
+    renderers = []
+    for name, curve in curves.items():
+        colour = COLOURS.get(name, "#000000")
+        source = ColumnDataSource({"day": curve.days, "retained": curve.retained, "lower": curve.lower,
+                                   "upper": curve.upper, "group": [LABELS.get(name, name)] * len(curve.days),
+                                   "text": [f"{v:.0%} ({lo:.0%}–{hi:.0%})" for v, lo, hi in
+                                            zip(curve.retained, curve.lower, curve.upper)]})
+        label = f"{LABELS.get(name, name)} ({curve.accounts}, {curve.churned} churned)"
+        chart.varea_step(x="day", y1="lower", y2="upper", source=source, step_mode="after", fill_color=colour,
+                         fill_alpha=0.12 if name == "all" else 0.06, legend_label=label)
+        renderers.append(chart.step(x="day", y="retained", source=source, mode="after", color=colour,
+                                    line_width=3 if name == "all" else 2, legend_label=label))
+    chart.add_tools(HoverTool(renderers=renderers, tooltips=[("Group", "@group"), ("Day", "@day{0}"),
+                                                             ("Still a customer", "@text")]))
+    chart.legend.location = "bottom_left"
+    chart.legend.click_policy = "hide"
+    return chart
 
 # Okabe-Ito colours, distinguishable with the common colour-vision deficiencies.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -25,7 +59,8 @@ def retention_chart(series: dict[str, list[float | None]], what: str):
     if not drawn:
         return None
     chart = _figure(f"{what} retention by age, per start cohort", f"{what} retention (% of the cohort)", True)
-    chart.y_range = Range1d(0, 1.05)
+    highest = max(v for values in drawn.values() for v in values if v is not None)
+    chart.y_range = Range1d(0, max(1.05, highest * 1.05))  # revenue retention passes 100% with expansions
     for n, (key, values) in enumerate(sorted(drawn.items())):
         points = [(age, value) for age, value in enumerate(values) if value is not None]
         source = ColumnDataSource({"age": [p[0] for p in points], "value": [p[1] for p in points],

@@ -3,8 +3,9 @@
 Age m of an account is the m-th calendar month since the month of its customer_since date
 (age 0 is that month). At age m an account is retained when it had not churned by the end
 of that month. Logo retention of a cohort at age m = retained accounts / accounts of the
-cohort old enough to have an age m; revenue retention = their ARR over the same accounts'
-ARR (the account's current ARR: the ARR held at churn for churned accounts). Median health
+cohort old enough to have an age m; revenue retention = the ARR those accounts had at the end of
+month m (0 once churned; from the ARR history, so expansions and contractions count at the age they happened)
+over the ARR the same accounts started with. Median health
 and active-user share by age are medians over accounts of the monthly mean health score and
 of distinct active users in the month per licensed seat.
 
@@ -12,6 +13,9 @@ The maths (cohort_table, by_age) is pure; cohort_data() reads the plain rows wit
 """
 from __future__ import annotations
 
+from bisect import bisect_right
+from calendar import monthrange
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +29,7 @@ from core.tiers import assign_tiers
 from models.accounts import Account
 from models.db import Session, is_postgres, utcnow
 from models.health import HealthScore
+from models.revenue import ArrChange
 from models.usage import UsageUserDay
 
 
@@ -34,8 +39,14 @@ class CohortAccount:
 
     account_id: int
     start: date  # customer_since
-    arr: float
+    arr: float  # ARR it started with
     churned_on: Optional[date] = None
+    changes: tuple[tuple[date, float], ...] = ()  # ARR history (effective day, ARR), oldest first; empty: `arr` throughout
+
+    def arr_on(self, day: date) -> float:
+        """Its ARR on a day by the history (the starting ARR when none is recorded)."""
+        position = bisect_right([effective for effective, _ in self.changes], day)
+        return self.changes[position - 1][1] if position else self.arr
 
 
 @dataclass
@@ -70,6 +81,15 @@ def _retained(account: CohortAccount, age: int) -> bool:
     return account.churned_on is None or month_index(account.churned_on) > month_index(account.start) + age
 
 
+def _arr_at_age(account: CohortAccount, age: int, today: date) -> float:
+    """ARR at the end of month `age` (or today, in the current month); 0 once churned."""
+    if not _retained(account, age):
+        return 0.0
+    index = month_index(account.start) + age
+    year, month = index // 12, index % 12 + 1
+    return account.arr_on(min(today, date(year, month, monthrange(year, month)[1])))
+
+
 def cohort_table(accounts: list[CohortAccount], today: date, by: str = "month") -> list[CohortRow]:
     """Logo and revenue retention of every cohort by age in months, oldest cohort first."""
     groups: dict[str, list[CohortAccount]] = {}
@@ -87,7 +107,7 @@ def cohort_table(accounts: list[CohortAccount], today: date, by: str = "month") 
             kept = [a for a in eligible if _retained(a, age)]
             eligible_arr = sum(a.arr for a in eligible)
             row.logo.append(len(kept) / len(eligible) if eligible else None)
-            row.revenue.append(sum(a.arr for a in kept) / eligible_arr if eligible_arr else None)
+            row.revenue.append(sum(_arr_at_age(a, age, today) for a in eligible) / eligible_arr if eligible_arr else None)
         rows.append(row)
     return rows
 
@@ -141,8 +161,14 @@ def cohort_data(scope=None, tier: str | None = None, csm_id: int | None = None, 
         tiers = assign_tiers({r.id: Decimal(r.arr) for r in Session.execute(select(Account.id, Account.arr))},
                              float(get_setting("tiers.top_share")), float(get_setting("tiers.scalable_share")))
         rows = [r for r in rows if tiers.get(r.id) == tier]
-    accounts = [CohortAccount(r.id, r.customer_since, float(r.arr),
-                              r.churned_on if r.status == "churned" else None) for r in rows]
+    changes: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    for account_id, effective_on, arr in Session.execute(
+            select(ArrChange.account_id, ArrChange.effective_on, ArrChange.arr)
+            .where(ArrChange.account_id.in_([r.id for r in rows])).order_by(ArrChange.effective_on)):
+        changes[account_id].append((effective_on, float(arr)))
+    accounts = [CohortAccount(r.id, r.customer_since, changes[r.id][0][1] if changes.get(r.id) else float(r.arr),
+                              r.churned_on if r.status == "churned" else None, tuple(changes.get(r.id, ())))
+                for r in rows]
     starts = {a.account_id: a.start for a in accounts}
     seats = {r.id: r.seats for r in rows}
     ids = sorted(starts)
