@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from core.validation import ServiceError, parse_amount, parse_date
 from models.accounts import Account
 from models.db import Session, utcnow
 from models.revenue import ArrChange
-from portal.services import ServiceError, account_by_external_id, parse_amount, parse_date
 
 
 def _account(external_id: str) -> Account:
-    account = account_by_external_id(external_id or "")
+    account = Session.scalar(select(Account).where(Account.external_id == (external_id or "").strip()))
     if account is None:
         raise ServiceError(f"No account has the external id {external_id!r}.", "external_id")
     return account
