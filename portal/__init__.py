@@ -28,6 +28,8 @@ BLUEPRINTS = (
     "surveys.maturity_views:bp",
     "knowledge.views:bp",
     "portal.playbooks.views:bp",
+    "portal.embed.views:bp",
+    "portal.sso.views:bp",
 )
 
 
