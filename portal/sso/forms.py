@@ -1,13 +1,13 @@
 """The admin form of an account's single sign-on connection."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
 
 class ConnectionForm(FlaskForm):
     """Protocol, provider settings and the e-mail domains of an account's connection."""
 
-    protocol = SelectField("Protocol", choices=[("oidc", "OpenID Connect"), ("saml", "SAML 2.0")])
+    protocol = SelectField("Protocol", choices=[SelectChoice("oidc", "OpenID Connect"), SelectChoice("saml", "SAML 2.0")])
     domains = TextAreaField("E-mail domains of this account (one per line)", validators=[Length(max=5000)])
     issuer = StringField("Issuer URL (OpenID Connect)", validators=[Length(max=500)])
     client_id = StringField("Client id (OpenID Connect)", validators=[Length(max=255)])
