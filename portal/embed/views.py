@@ -9,10 +9,10 @@ from sqlalchemy.exc import IntegrityError
 
 from models.accounts import Account
 from models.db import Session
-from models.sso import SignInToken
 from portal.embed.cookies import EMBED_SESSION_KEY, EmbedAwareSessionInterface
 from portal.embed.tokens import EmbedTokenError, read_embed_token
 from portal.security import CSP, start_session
+from portal.sso.one_time import AlreadyUsed, use_once
 from portal.sso.people import SignInRefused, customer_for_embed
 
 bp = Blueprint("embed", __name__)
@@ -44,14 +44,10 @@ def embed():
     account = Session.scalar(select(Account).where(Account.external_id == claims.account_external_id))
     if account is None or account.status != "active":
         return _refuse("The account in this embed link is not known to the portal.", 404)
-    if Session.get(SignInToken, (account.id, "embed", claims.jti)) is not None:
-        return _refuse("This embed link was already used. Reload the page in your application to get a new one.", 410)
     try:
-        Session.add(SignInToken(account_id=account.id, kind="embed", token_id=claims.jti,
-                                    expires_at=claims.expires_at))
-        Session.flush()
+        use_once(account.id, "embed", claims.jti, claims.expires_at)
         user = customer_for_embed(account, claims.email, claims.name)
-    except IntegrityError:  # the same token used at the same moment by another request
+    except (AlreadyUsed, IntegrityError):  # IntegrityError: the same token used at the same moment elsewhere
         Session.rollback()
         return _refuse("This embed link was already used. Reload the page in your application to get a new one.", 410)
     except SignInRefused as error:

@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 import requests
+from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc6749.errors import OAuth2Error
 from joserfc import jwt
@@ -92,7 +93,7 @@ def exchange_code(provider: Provider, pending: dict, code: str, redirect_uri: st
             metadata["token_endpoint"], code=code, code_verifier=pending["verifier"], timeout=provider.timeout)
     except requests.Timeout:
         raise ProviderError("Your sign-in provider did not answer in time. Try again in a few minutes.") from None
-    except (OAuth2Error, requests.RequestException, ValueError):
+    except (OAuthError, OAuth2Error, requests.RequestException, ValueError):
         raise ProviderError("Your sign-in provider refused the sign-in (the code may be used or expired). "
                             "Start again from the sign-in page.") from None
     id_token = token.get("id_token")

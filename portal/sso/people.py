@@ -62,6 +62,8 @@ def user_for_identity(issuer: str, subject: str, email: str, name: str, account:
     identity = Session.get(SsoIdentity, (issuer, subject))
     if identity is not None:
         user = _check_usable(Session.get(User, identity.user_id), account)
+        if account is None and user.role == "customer":
+            raise SignInRefused("This provider signs you in as a customer; use your company's sign-in instead.")
         if account is None:
             user.role = role
         user.last_login_at = utcnow()

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models.accounts import Account
 from models.db import Session
-from models.sso import SignInToken, SsoConnection
+from models.sso import SsoConnection
 from portal.access import admin_required
 from portal.auth.forms import EmptyForm
 from portal.auth.views import landing_url
@@ -18,6 +18,7 @@ from portal.services import ServiceError
 from portal.sso import saml
 from portal.sso.connections import domains_of, remove_connection, save_connection
 from portal.sso.forms import ConnectionForm
+from portal.sso.one_time import AlreadyUsed, use_once
 from portal.sso.oidc import ProviderError, exchange_code, role_from_claims
 from portal.sso.people import SignInRefused, user_for_identity
 from portal.sso.start import (PENDING_KEY, SIGN_OUT_KEY, account_provider, begin_oidc, oidc_callback_url, refused,
@@ -75,8 +76,9 @@ def oidc_callback():
         return refused("Your provider gives you no role in the portal. Ask your administrator to add you to the "
                        "portal's admin or CSM group.", 403)
     try:
-        user = user_for_identity(provider.issuer, str(claims["sub"]), str(claims.get("email") or ""),
-                                 str(claims.get("name") or ""), account, role)
+        email = "" if claims.get("email_verified") is False else str(claims.get("email") or "")
+        user = user_for_identity(provider.issuer, str(claims["sub"]), email, str(claims.get("name") or ""),
+                                 account, role)
     except SignInRefused as error:
         Session.rollback()
         return refused(error.message, error.status)
@@ -109,16 +111,12 @@ def saml_acs(ext: str):
     account, connection = _saml_account(ext)
     try:
         person = saml.consume(connection, account, request.form.get("SAMLResponse", ""))
-        if Session.get(SignInToken, (account.id, "saml", person.assertion_id)) is not None:
-            raise saml.SamlRefused("This answer from your identity provider was already used. Start again.")
-        Session.add(SignInToken(account_id=account.id, kind="saml", token_id=person.assertion_id,
-                                expires_at=person.expires_at))
-        Session.flush()
+        use_once(account.id, "saml", person.assertion_id, person.expires_at)
         user = user_for_identity(person.issuer, person.subject, person.email, person.name, account, "customer")
     except (saml.SamlRefused, SignInRefused) as error:
         Session.rollback()
         return refused(error.message, getattr(error, "status", 400))
-    except IntegrityError:  # the same assertion posted twice at once
+    except (AlreadyUsed, IntegrityError):  # IntegrityError: the same assertion posted twice at once
         Session.rollback()
         return refused("This answer from your identity provider was already used. Start again.", 400)
     Session.commit()

@@ -210,3 +210,25 @@ def test_sign_out_ends_the_session_and_calls_end_session(client, oidc_provider):
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and f"{oidc_provider.issuer}/oauth2/end_session?id_token_hint=" in body
     assert client.get("/csm/").status_code == 302
+
+
+def test_code_used_twice_is_refused(client, oidc_provider):
+    """A code already traded for tokens, brought back with a fresh state, is refused by the provider."""
+    oidc_provider.set_person("staff-7", email="kai@vendor.test", groups=["portal-csm"])
+    first = oidc_provider.authorize(_start_staff(client), "staff-7")
+    assert client.get(local_path(first)).status_code == 302
+    used_code = first.split("code=")[1].split("&")[0]
+    other = client.application.test_client()
+    second = oidc_provider.authorize(_start_staff(other), "staff-7")
+    state = second.split("state=")[1].split("&")[0]
+    response = other.get(f"/sso/oidc/callback?code={used_code}&state={state}")
+    assert response.status_code == 400
+    assert "the code may be used or expired" in response.get_data(as_text=True)
+
+
+def test_unverified_email_creates_nobody(client, oidc_provider):
+    """email_verified false: the address is not trusted, so no user is made from it."""
+    oidc_provider.set_person("staff-8", email="una@vendor.test", email_verified=False, groups=["portal-csm"])
+    response = _finish(client, oidc_provider, _start_staff(client), "staff-8")
+    assert response.status_code == 400
+    assert Session.scalar(select(User).where(User.email == "una@vendor.test")) is None
