@@ -113,7 +113,7 @@ def check_id_token(provider: Provider, jwks_uri: str, id_token: str, nonce: str)
             token = _decode(id_token, jwks_uri, provider.timeout, fresh=False)
         except InvalidKeyIdError:  # the provider may have rotated its keys since we cached them
             token = _decode(id_token, jwks_uri, provider.timeout, fresh=True)
-    except JoseError:
+    except (JoseError, ValueError, KeyError, TypeError):  # a malformed token or key set reads as unsigned
         raise ProviderError("The sign-in answer was not signed by your provider's keys, so it was refused. "
                             "Start again from the sign-in page.") from None
     registry = jwt.JWTClaimsRegistry(

@@ -88,9 +88,13 @@ def check_idp_metadata(external_id: str, idp_metadata_xml: str) -> None:
 
 def begin(connection: SsoConnection, account: Account):
     """Redirect the person to the account's identity provider with a new authentication request (committed)."""
-    client = Saml2Client(config=_config(account.external_id, connection.idp_metadata_xml))
-    idp_entity_id = next(iter(client.metadata.identity_providers()))
-    request_id, info = client.prepare_for_authenticate(entityid=idp_entity_id, binding=BINDING_HTTP_REDIRECT)
+    try:
+        client = Saml2Client(config=_config(account.external_id, connection.idp_metadata_xml))
+        idp_entity_id = next(iter(client.metadata.identity_providers()))
+        request_id, info = client.prepare_for_authenticate(entityid=idp_entity_id, binding=BINDING_HTTP_REDIRECT)
+    except Exception:  # metadata without a usable HTTP-Redirect sign-in service, in any of pysaml2's ways
+        raise SamlRefused("Your company's SAML settings have no sign-in address the portal can use. "
+                          "Ask your administrator to check the identity provider metadata.") from None
     # Kept in the database, not the session: the answer arrives as a cross-site POST, without the Lax cookie.
     Session.add(SignInToken(account_id=account.id, kind="saml_request", token_id=request_id,
                             expires_at=utcnow() + REQUEST_LIFETIME))

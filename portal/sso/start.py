@@ -72,7 +72,10 @@ def sso_redirect_for_login(form):
         return None
     account = Session.get(Account, connection.account_id)
     if connection.protocol == "saml":
-        response = saml.begin(connection, account)
+        try:
+            response = saml.begin(connection, account)
+        except saml.SamlRefused as error:
+            return refused(error.message, 503)
     else:
         response = begin_oidc(account_provider(connection), account.external_id)
     if getattr(response, "status_code", None) != 302:

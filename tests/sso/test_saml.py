@@ -112,3 +112,10 @@ def test_unsolicited_answer_is_refused(client, idp, tmp_path):
     request.id = "id-never-sent-by-the-portal"
     response = _post(client, idp.answer(request, "kim@alpha.test", "kim-001"))
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("garbage", ["", "not base64 at all", base64.b64encode(b"<xml/>").decode()])
+def test_garbage_answers_get_a_sentence(client, idp, garbage):
+    """Whatever is posted to the assertion consumer service, the answer is a 400 with a sentence."""
+    response = _post(client, garbage)
+    assert response.status_code == 400 and "was refused" in response.get_data(as_text=True)
