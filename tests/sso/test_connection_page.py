@@ -49,3 +49,9 @@ def test_removing_the_connection_brings_passwords_back(client, world, login):
     assert client.post("/admin/accounts/ALPHA/sso/remove").status_code == 302
     assert Session.scalars(select(SsoDomain)).all() == []
     assert client.get("/admin/accounts/NOPE/sso").status_code == 404
+
+
+def test_staff_single_sign_on_is_off_without_an_issuer(client):
+    """With OIDC_ISSUER unset, /login has no single sign-on button and /login/sso does not exist."""
+    assert "Sign in with single sign-on" not in client.get("/login").get_data(as_text=True)
+    assert client.get("/login/sso").status_code == 404
