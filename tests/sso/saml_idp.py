@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import AUTHN_PASSWORD_PROTECTED, NAMEID_FORMAT_PERSISTENT, NameID
@@ -77,6 +77,3 @@ class AlphaIdp:
             sign_assertion=sign, sign_response=False,
         )
         return base64.b64encode(str(response).encode()).decode()
-
-
-__all__ = ["BINDING_HTTP_POST", "IDP_ENTITY_ID", "AlphaIdp"]
