@@ -11,6 +11,7 @@ from models.accounts import Account
 from models.db import Session
 from portal.embed.cookies import EMBED_SESSION_KEY, EmbedAwareSessionInterface
 from portal.embed.tokens import EmbedTokenError, read_embed_token
+from portal.extensions import limiter
 from portal.security import CSP, start_session
 from portal.sso.one_time import AlreadyUsed, use_once
 from portal.sso.people import SignInRefused, customer_for_embed
@@ -18,6 +19,7 @@ from portal.sso.people import SignInRefused, customer_for_embed
 bp = Blueprint("embed", __name__)
 
 SESSION_KEY = EMBED_SESSION_KEY  # the external id of the one account an embedded session may show
+SIGN_IN_LIMIT = "60 per minute"  # per client address
 OUT_OF_FRAME = "This page is not part of the embedded view. Open the portal in its own window to see it."
 
 
@@ -32,6 +34,7 @@ def _refuse(message: str, status: int):
 
 
 @bp.get("/embed")
+@limiter.limit(SIGN_IN_LIMIT)
 def embed():
     """Sign the token's person in (created on first use) and show their dashboard, framed by the vendor only."""
     secret = current_app.config.get("PORTAL_EMBED_SECRET")

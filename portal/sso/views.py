@@ -12,7 +12,7 @@ from models.sso import SsoConnection
 from portal.access import admin_required
 from portal.auth.forms import EmptyForm
 from portal.auth.views import landing_url
-from portal.extensions import csrf
+from portal.extensions import csrf, limiter
 from portal.security import start_session
 from portal.services import ServiceError
 from portal.sso import saml
@@ -26,6 +26,7 @@ from portal.sso.start import (PENDING_KEY, SIGN_OUT_KEY, account_provider, begin
 
 bp = Blueprint("sso", __name__)
 
+SIGN_IN_LIMIT = "60 per minute"  # per client address, like the password form's
 NOT_OURS = ("This sign-in answer does not belong to a sign-in started in this browser, or it was already used. "
             "Start again from the sign-in page.")
 
@@ -47,6 +48,7 @@ def _pending_for(state: str | None) -> dict | None:
 
 
 @bp.get("/sso/oidc/callback")
+@limiter.limit(SIGN_IN_LIMIT)
 def oidc_callback():
     """The provider's answer: check state, trade the code, check the ID token, find or create the person."""
     pending = _pending_for(request.args.get("state"))
@@ -105,6 +107,7 @@ def saml_metadata(ext: str):
 
 
 @bp.post("/sso/saml/<ext>/acs")
+@limiter.limit(SIGN_IN_LIMIT)
 @csrf.exempt  # the identity provider posts here; the signed answer to our own request id stands in for the token
 def saml_acs(ext: str):
     """The identity provider's answer: a signed assertion for this portal, used once, signs the person in."""

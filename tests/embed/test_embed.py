@@ -120,3 +120,10 @@ def test_production_cookie_works_in_a_third_party_frame(client, app, world):
     assert "SameSite=None" in cookie and "Secure" in cookie
     normal = app.test_client().post("/login", data={"email": world["customer_a"].email, "password": PASSWORD})
     assert "SameSite=Lax" in normal.headers["Set-Cookie"]
+
+
+def test_embed_sign_ins_are_rate_limited(limited_app, world):
+    """Past 60 tries a minute from one address, /embed answers 429."""
+    client = limited_app().test_client()
+    statuses = [client.get("/embed?token=bad").status_code for _ in range(61)]
+    assert statuses[:60] == [401] * 60 and statuses[60] == 429
