@@ -81,3 +81,14 @@ def test_a_different_nonce_is_refused_with_a_sentence(sso_page, live_server, oid
     _approve_at_provider(sso_page, "csm-nonce")
     assert "belongs to another sign-in attempt" in sso_page.get_by_role("alert").inner_text()
     assert Session.scalar(select(User).where(User.email == "nia@vendor.test")) is None
+
+
+def test_sign_in_and_connection_pages_fit_a_phone(sso_page, live_server, sign_in):
+    """At 390 px the sign-in page and the admin's connection page scroll no sideways."""
+    sso_page.set_viewport_size({"width": 390, "height": 844})
+    sso_page.goto("/login")
+    assert sso_page.evaluate("document.documentElement.scrollWidth") <= 390
+    sign_in(sso_page, "admin@portal.test")
+    sso_page.goto("/admin/accounts/ALPHA/sso")
+    assert sso_page.get_by_role("heading", name="Single sign-on of Alpha Inc").is_visible()
+    assert sso_page.evaluate("document.documentElement.scrollWidth") <= 390
