@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test venv chromium java migrate clean
+.PHONY: run test venv chromium java xmlsec1 migrate clean
 
 venv: $(VENV)/.installed
 
@@ -40,7 +40,16 @@ java:
 			|| echo "Could not install Java; the HTML validity test will fail."; \
 	fi
 
-test: venv chromium java
+# SAML signatures are checked by the xmlsec1 program (pysaml2); install Debian's when missing.
+xmlsec1:
+	@if ! command -v xmlsec1 >/dev/null; then \
+		echo "Installing xmlsec1 for SAML..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo "sudo -n" ); \
+		($$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q xmlsec1) >/dev/null \
+			|| echo "Could not install xmlsec1; SAML sign-in and its tests will fail."; \
+	fi
+
+test: venv chromium java xmlsec1
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 

@@ -9,6 +9,7 @@ from models import (  # noqa: F401
     playbooks,
     revenue,
     segment,
+    sso,
     surveys,
     usage,
     webhooks,

@@ -96,4 +96,21 @@ def load_config(instance_path: str) -> dict:
         "COMPRESS_MIN_SIZE": 500,
         "COMPRESS_MIMETYPES": ["text/html", "application/json", "text/csv", "text/plain", "text/css",
                                "text/javascript", "application/javascript", "image/svg+xml", "application/xml"],
+        **_sign_in_config(),
+    }
+
+
+def _sign_in_config() -> dict:
+    """Single sign-on and embedding (README, "Single sign-on and embedding")."""
+    return {
+        "PORTAL_EMBED_SECRET": os.environ.get("PORTAL_EMBED_SECRET") or None,
+        "PORTAL_EMBED_ORIGINS": os.environ.get("PORTAL_EMBED_ORIGINS", "").split(),
+        "OIDC_ISSUER": (os.environ.get("OIDC_ISSUER") or "").rstrip("/") or None,
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID") or None,
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET") or None,
+        # The ID token claim that carries the staff role (a string or a list, e.g. groups) and its two values.
+        "OIDC_ROLE_CLAIM": os.environ.get("OIDC_ROLE_CLAIM", "groups"),
+        "OIDC_ADMIN_VALUE": os.environ.get("OIDC_ADMIN_VALUE", "portal-admin"),
+        "OIDC_CSM_VALUE": os.environ.get("OIDC_CSM_VALUE", "portal-csm"),
+        "SSO_HTTP_TIMEOUT": float(os.environ.get("SSO_HTTP_TIMEOUT", "5")),  # seconds per call to a provider
     }

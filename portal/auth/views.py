@@ -14,6 +14,7 @@ from portal.auth.passwords import dummy_verify, hash_password, needs_rehash, ver
 from portal.auth.reset import queue_reset_mail, user_for_reset_token
 from portal.extensions import limiter
 from portal.security import start_session
+from portal.sso.start import continue_to, provider_sign_out_url, sso_redirect_for_login
 
 bp = Blueprint("auth", __name__)
 
@@ -62,6 +63,9 @@ def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or landing_url(current_user))
     form = LoginForm()
+    sso_redirect = sso_redirect_for_login(form)  # a person whose company signs in with single sign-on goes there
+    if sso_redirect is not None:
+        return sso_redirect
     if form.validate_on_submit():
         user = _user_by_email(form.email.data)
         if user is None:
@@ -85,8 +89,11 @@ def logout():
     if form.validate_on_submit():
         current_user.session_version += 1
         Session.commit()
+    provider_sign_out = provider_sign_out_url()  # read before the session ends
     logout_user()
     flash("You are signed out.", "info")
+    if provider_sign_out:
+        return continue_to(provider_sign_out, "You are signed out of the portal. Signing you out of your provider too.")
     return redirect(url_for("auth.login"))
 
 
