@@ -67,7 +67,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.plan import views as plan_pages
     from portal.playbooks import views as playbook_pages
     from portal.share import views as share_pages
-    from portal.sso import views as sso_pages
+    from portal.auth.sso import views as sso_pages
     from portal.embed import views as embed_pages
     from portal.api import forecast as api_forecast
     from portal.api import revenue as api_revenue

@@ -21,7 +21,7 @@ from knowledge.demo import seed_knowledge
 from models.accounts import Account, User
 from portal.branding.demo import seed_brand
 from models.db import Session, utcnow
-from portal.auth.passwords import hash_password
+from core.passwords import hash_password
 from surveys.maturity.demo import seed_maturity
 from surveys.nps.demo import seed_surveys
 

@@ -7,7 +7,7 @@ from flask import Flask, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from models.accounts import Account
+from models.accounts import Account, User
 from models.db import Session
 
 
@@ -18,6 +18,14 @@ class NavItem:
     label: str
     url: str
     active: bool
+
+
+def landing_url(user: User) -> str:
+    """Where a user lands: a customer on their account, staff on the portfolio."""
+    if user.role == "customer":
+        external_id = Session.scalar(select(Account.external_id).where(Account.id == user.account_id))
+        return url_for("dashboard.overview", ext=external_id)
+    return url_for("csm.portfolio")
 
 
 def nav_items() -> list[NavItem]:

@@ -11,7 +11,7 @@ from core.validation import FieldErrors, ServiceError, normalise_email, parse_am
 from models.accounts import ROLES, Account, ApiToken, User
 from models.db import Session, utcnow
 from models.revenue import ArrChange
-from portal.auth.passwords import hash_password, password_problem
+from core.passwords import hash_password, password_problem
 
 EXTERNAL_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$")
 STATUSES = ("active", "churned")

@@ -26,7 +26,7 @@ import models
 from models.accounts import Account, User
 from models.db import Session, dispose_engine, make_engine
 from portal import create_app
-from portal.auth.passwords import hash_password
+from core.passwords import hash_password
 from tests.conftest import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"

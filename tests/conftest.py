@@ -20,7 +20,7 @@ import models
 from models.accounts import Account, User
 from models.db import Session, dispose_engine
 from portal import create_app
-from portal.auth import passwords
+from core import passwords
 
 # The browser fixtures (live server, Chromium, checked page) serve every folder's journeys.
 pytest_plugins = ["tests.browser"]

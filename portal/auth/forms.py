@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from portal.auth.passwords import MAX_LENGTH, password_problem
+from core.passwords import MAX_LENGTH, password_problem
 
 
 def meets_policy(_form, field) -> None:

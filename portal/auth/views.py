@@ -7,14 +7,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, logout_user
 from sqlalchemy import func, select
 
-from models.accounts import Account, User
+from models.accounts import User
 from models.db import Session, utcnow
 from portal.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm, LoginForm, NewPasswordForm
-from portal.auth.passwords import dummy_verify, hash_password, needs_rehash, verify_password
+from core.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from portal.auth.reset import queue_reset_mail, user_for_reset_token
+from portal.auth.sso.start import continue_to, provider_sign_out_url, sso_redirect_for_login
 from portal.extensions import limiter
+from portal.navigation import landing_url
 from portal.security import start_session
-from portal.sso.start import continue_to, provider_sign_out_url, sso_redirect_for_login
 
 bp = Blueprint("auth", __name__)
 
@@ -36,14 +37,6 @@ def safe_next(target: str | None) -> str | None:
     if any(ord(ch) < 32 for ch in target):
         return None
     return target
-
-
-def landing_url(user: User) -> str:
-    """Where a user lands: a customer on their account, staff on the portfolio."""
-    if user.role == "customer":
-        external_id = Session.scalar(select(Account.external_id).where(Account.id == user.account_id))
-        return url_for("dashboard.overview", ext=external_id)
-    return url_for("csm.portfolio")
 
 
 def _email_key() -> str:

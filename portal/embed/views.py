@@ -13,8 +13,8 @@ from portal.embed.cookies import EMBED_SESSION_KEY, EmbedAwareSessionInterface
 from portal.embed.tokens import EmbedTokenError, read_embed_token
 from portal.extensions import limiter
 from portal.security import CSP, start_session
-from portal.sso.one_time import AlreadyUsed, use_once
-from portal.sso.people import SignInRefused, customer_for_embed
+from portal.auth.sso.one_time import AlreadyUsed, use_once
+from portal.auth.sso.people import SignInRefused, customer_for_embed
 
 bp = Blueprint("embed", __name__)
 

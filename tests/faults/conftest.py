@@ -63,7 +63,7 @@ def upgrade_and_seed(url: str, customers: int = 1) -> dict:
     """`db upgrade` through the app's CLI, then an account, its customers, an admin and the admin's API token."""
     from models.accounts import Account, User
     from models.db import Session
-    from portal.auth.passwords import hash_password
+    from core.passwords import hash_password
     from portal.services import create_token
 
     with portal_app(url) as app:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from models.db import Session
 from models.mail import OutboxMessage
 from portal.auth import reset
-from portal.auth.passwords import password_problem
+from core.passwords import password_problem
 from portal.auth.views import RESET_SENT
 from tests.conftest import PASSWORD, sign_in
 
@@ -145,7 +145,7 @@ def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(app, client, w
 
     from models.accounts import User
     from models.db import Session
-    from portal.auth.passwords import needs_rehash
+    from core.passwords import needs_rehash
 
     user = Session.get(User, world["customer_a"].id)
     user.password_hash = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash(PASSWORD)

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from models.accounts import User
 from models.db import Session
 from models.sso import SsoIdentity
-from portal.sso import oidc
-from portal.sso.connections import save_connection
+from portal.auth.sso import oidc
+from portal.auth.sso.connections import save_connection
 from portal.services import ServiceError
 from tests.conftest import PASSWORD
 from tests.sso.conftest import free_port, local_path

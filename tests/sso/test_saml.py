@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from models.accounts import User
 from models.db import Session
-from portal.sso import saml
-from portal.sso.connections import save_connection
+from portal.auth.sso import saml
+from portal.auth.sso.connections import save_connection
 from tests.sso.saml_idp import AlphaIdp
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from models.accounts import Account, User
 from models.db import Session
-from portal.sso import oidc
-from portal.sso.connections import save_connection
+from portal.auth.sso import oidc
+from portal.auth.sso.connections import save_connection
 from tests.sso.pages import journey_page
 
 

@@ -11,17 +11,17 @@ from models.db import Session
 from models.sso import SsoConnection
 from portal.access import admin_required
 from portal.auth.forms import EmptyForm
-from portal.auth.views import landing_url
+from portal.navigation import landing_url
 from portal.extensions import csrf, limiter
 from portal.security import start_session
 from portal.services import ServiceError
-from portal.sso import saml
-from portal.sso.connections import domains_of, remove_connection, save_connection
-from portal.sso.forms import ConnectionForm
-from portal.sso.one_time import AlreadyUsed, use_once
-from portal.sso.oidc import ProviderError, exchange_code, role_from_claims
-from portal.sso.people import SignInRefused, user_for_identity
-from portal.sso.start import (PENDING_KEY, SIGN_OUT_KEY, account_provider, begin_oidc, oidc_callback_url, refused,
+from portal.auth.sso import saml
+from portal.auth.sso.connections import domains_of, remove_connection, save_connection
+from portal.auth.sso.forms import ConnectionForm
+from portal.auth.sso.one_time import AlreadyUsed, use_once
+from portal.auth.sso.oidc import ProviderError, exchange_code, role_from_claims
+from portal.auth.sso.people import SignInRefused, user_for_identity
+from portal.auth.sso.start import (PENDING_KEY, SIGN_OUT_KEY, account_provider, begin_oidc, oidc_callback_url, refused,
                               staff_provider)
 
 bp = Blueprint("sso", __name__)

@@ -8,10 +8,10 @@ from flask import current_app, redirect, render_template, request, session
 from models.accounts import Account
 from models.db import Session
 from models.sso import SsoConnection
-from portal.sso import saml
-from portal.sso.connections import connection_for_email, connection_required_for
-from portal.sso.oidc import Provider, ProviderError, authorization_request
-from portal.sso.people import user_by_email
+from portal.auth.sso import saml
+from portal.auth.sso.connections import connection_for_email, connection_required_for
+from portal.auth.sso.oidc import Provider, ProviderError, authorization_request
+from portal.auth.sso.people import user_by_email
 
 PENDING_KEY = "sso_pending"  # state -> what the callback needs (nonce, PKCE verifier, account)
 SIGN_OUT_KEY = "sso_sign_out"  # the provider's end-session endpoint and the ID token hint
