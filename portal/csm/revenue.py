@@ -5,18 +5,6 @@ from datetime import date, timedelta
 
 from analytics.revenue.history import revenue_accounts
 from analytics.revenue.metrics import FORMULAS, RevenueMetrics, revenue_metrics
-from analytics.revenue.money import DEFAULT_CURRENCY, format_money
-from core.settings import get_setting
-
-
-def vendor_currency() -> str:
-    """The ISO 4217 code amounts are shown in (the brand's currency when one is set)."""
-    return str(get_setting("branding.currency", DEFAULT_CURRENCY) or DEFAULT_CURRENCY)
-
-
-def money_filter(amount, cents: bool = False) -> str:
-    """Jinja filter `money`: an amount in the vendor's currency."""
-    return format_money(amount, vendor_currency(), cents)
 
 
 def _day(value: str | None) -> date | None:

@@ -5,7 +5,6 @@ Each route loads, checks access with the same rule as its page (portal/access.py
 from __future__ import annotations
 
 import json
-import re
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, make_response, render_template, request
@@ -19,7 +18,7 @@ from portal.access import account_or_404, staff_required, visible_accounts_claus
 from portal.dashboard.cards import Period
 from portal.exports import tables
 from portal.exports.portfolio import portfolio_rows
-from core.settings import get_setting
+from core.branding import get_brand
 from portal.share.deck import build_deck
 from portal.share.snapshot import quarter_periods, take_snapshot
 from portal.share.services import link_for_token, link_state
@@ -30,7 +29,6 @@ MAX_DAYS = 3660  # ten years, as the usage API
 MAX_REVIEW_DAYS = 366  # as a share link's review period
 ACCOUNT_TABLES = ("usage", "features", "nps", "plan")
 STAFF_TABLES = ("portfolio", "warnings", "cohorts")
-DEFAULT_ACCENT = "#0B5CAD"  # the deck's titles and first series when no brand colour is set
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
@@ -115,15 +113,14 @@ def staff_table(table: str, fmt: str):
                                                 csm_id=csm_id if current_user.role == "admin" else current_user.id))
     else:
         rows, account_ids = portfolio_rows(current_user, csm_id)
-        data = tables.portfolio_table(rows, get_setting("brand.currency", "USD")) if table == "portfolio" \
+        data = tables.portfolio_table(rows, get_brand().currency) if table == "portfolio" \
             else tables.warnings_table(account_ids)
     return _download(data, fmt, f"{table}-{utcnow().date().isoformat()}")
 
 
 def _deck_response(snapshot: dict, filename: str) -> Response:
-    accent = str(get_setting("brand.color", DEFAULT_ACCENT))
-    deck = build_deck(snapshot, vendor_name=get_setting("brand.name", "Customer Success Portal"),
-                      accent=accent if re.fullmatch(r"#[0-9A-Fa-f]{6}", accent) else DEFAULT_ACCENT)
+    brand = get_brand()
+    deck = build_deck(snapshot, vendor_name=brand.name, accent=brand.color)
     return Response(deck, mimetype=PPTX, headers={"Content-Disposition": f'attachment; filename="{filename}.pptx"',
                                                   "Cache-Control": "private, no-store"})
 

@@ -14,7 +14,7 @@ from models.health import HealthScore, ShareLink
 from models.maturity import AssessmentRound
 from models.plans import PlanMetric, PlanReading
 from models.usage import KeyFeature
-from core.settings import set_setting
+from core.branding import set_brand
 from surveys.maturity import services as maturity_services
 from tests.conftest import sign_in
 from tests.health.helpers import add_answer, add_usage, days_back
@@ -65,7 +65,7 @@ def _review_world(app, world, create_user):
         Session.flush()
         Session.add(PlanReading(account_id=account.id, metric_id=metric.id, day=TODAY - timedelta(days=3), value=12.0,
                                 entered_by_id=people[0].id))
-        set_setting("brand.name", "Northwind Analytics")
+        set_brand(name="Northwind Analytics")
         Session.commit()
         # A maturity self-assessment at level 3, taken ten days ago, through the real services.
         maturity_services.save_model(maturity_services.document.default_document(), None, drop_unknown_features=True)

@@ -8,7 +8,6 @@ import pytest
 
 from analytics.revenue.history import revenue_accounts
 from analytics.revenue.metrics import RevenueAccount, revenue_metrics
-from analytics.revenue.money import format_money
 from tests.conftest import sign_in
 from tests.revenue.conftest import END, EXPECTED_ALL, EXPECTED_X, START
 
@@ -85,8 +84,3 @@ def test_arr_on_a_day_follows_the_rule():
     assert [account.arr_on(date(2025, 12, 31)), account.arr_on(date(2026, 2, 28)), account.arr_on(date(2026, 3, 1)),
             account.arr_on(date(2026, 5, 31)), account.arr_on(date(2026, 6, 1))] == [0, 100, 150, 150, 0]
     assert account.active_on(date(2026, 5, 31)) and not account.active_on(date(2026, 6, 1))
-
-
-def test_money_is_written_in_the_currency():
-    assert (format_money(Decimal("1234.5")), format_money(1234.5, "EUR", cents=True), format_money(-3, "SEK")) == (
-        "$1,234", "€1,234.50", "−3 SEK")
