@@ -113,7 +113,7 @@ def main() -> None:
     url = fresh_database(args.database)
     seed(url, args.users, args.days)
 
-    from analytics.dashboard import CHART_NAMES, clear_chart_cache
+    from portal.dashboard.context import CHART_NAMES, clear_chart_cache
     from portal import create_app
 
     app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})

@@ -121,7 +121,7 @@ def article_links(slugs: set[str], key_feature_ids: set[int]) -> tuple[dict[str,
 
 def level_articles(levels: list[int]) -> list[dict]:
     """Published articles the knowledge base ties to these maturity levels."""
-    from knowledge.recommend_card import articles_for_levels
+    from knowledge.recommend import articles_for_levels
 
     return [{"slug": a.slug, "title": a.title, "url": f"/kb/{a.slug}"} for a in articles_for_levels(levels)]
 

@@ -11,13 +11,13 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from analytics.dashboard import CHART_NAMES, chart_payload, dashboard_context, default_period
+from portal.dashboard.context import CHART_NAMES, chart_payload, dashboard_context, default_period
 from analytics.engagement import record_engagement
 from models.db import Session, utcnow
 from models.usage import EngagementEvent
 from portal.access import account_or_404
 from portal.charts import cached_chart, chart_response
-from portal.dashboard.cards import Period
+from core.period import Period
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
-from portal.dashboard.cards import Period
+from core.period import Period
 from portal.services import ServiceError
 from portal.share.snapshot import take_snapshot
 

@@ -10,7 +10,7 @@ from models.accounts import Account
 from models.db import Session
 from models.health import HealthScore
 from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay
-from portal.dashboard.cards import Period
+from core.period import Period
 
 # (key, label, unit, higher is better)
 METRICS = (
@@ -81,7 +81,7 @@ def _daily(account: Account, period: Period) -> list[int]:
 def _frozen_dashboard(account: Account, period: Period) -> dict | None:
     """The dashboard body of the period, frozen: its figures, its chart JSON and its public cards rendered to HTML."""
     try:
-        from analytics.dashboard import CHART_NAMES, chart_payload, dashboard_context
+        from portal.dashboard.context import CHART_NAMES, chart_payload, dashboard_context
     except ImportError:
         return None
     from flask import render_template

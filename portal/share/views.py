@@ -12,7 +12,7 @@ from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
 from portal.access import account_or_404
 from portal.charts import chart_response, figure_json
-from portal.dashboard.cards import Card
+from portal.dashboard.cards.registry import Card
 from portal.services import ServiceError
 from portal.share.forms import RevokeForm, ShareLinkForm
 from portal.share.services import create_link, link_for_token, link_state, log_visit, previous_link, revoke_link

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from models.db import Session
 from models.health import HealthScore
-from portal.dashboard.cards import Period, cards_for
+from core.period import Period
+from portal.dashboard.cards.deck import cards_for
 
 TODAY = date.today()
 

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from models.db import Session, utcnow
 from models.mail import OutboxMessage
-from portal.dashboard.cards import Period, cards_for
+from core.period import Period
+from portal.dashboard.cards.deck import cards_for
 from surveys.maturity_queries import latest_levels, level_drops
 from tests.conftest import sign_in
 

@@ -14,7 +14,8 @@ from analytics.lru import LruCache
 from models.accounts import Account
 from models.db import utcnow
 from portal.charts import figure_json
-from portal.dashboard.cards import Period, cards_for
+from core.period import Period
+from portal.dashboard.cards.deck import cards_for
 
 CHART_NAMES = ("active_users", "activity", "feature_adoption")
 HEADLINE_WINDOW_DAYS = 28

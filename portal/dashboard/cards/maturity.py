@@ -1,8 +1,9 @@
 """Dashboard card: the account's current maturity level and its change since the previous assessment."""
 from __future__ import annotations
 
-from portal.dashboard.cards import Card, Period, card_provider
+from core.period import Period
 from models.accounts import Account
+from portal.dashboard.cards.registry import Card, card_provider
 from surveys import maturity_queries as queries
 
 

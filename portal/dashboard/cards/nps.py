@@ -7,8 +7,9 @@ from datetime import timedelta
 from flask import has_request_context, url_for
 from flask_login import current_user
 
+from core.period import Period
 from models.accounts import Account
-from portal.dashboard.cards import Card, Period, card_provider
+from portal.dashboard.cards.registry import Card, card_provider
 from surveys import queries
 from surveys.campaigns import token_for
 

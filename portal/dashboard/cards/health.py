@@ -6,9 +6,10 @@ from datetime import timedelta
 
 from analytics.health_recompute import health_now, score_on
 from analytics.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
+from core.period import Period
 from models.accounts import Account
 from models.db import utcnow
-from portal.dashboard.cards import Card, Period, card_provider
+from portal.dashboard.cards.registry import Card, card_provider
 
 
 @card_provider(10)
