@@ -1,154 +1,156 @@
-"""The value dashboard's figures and charts, shared by the account page and the review share link.
+"""The value dashboard's figures, shared by the account page and the review share link.
 
-dashboard_context(account, period) gives everything the body template shows;
-chart_payload(account, name, period) gives a chart's JSON, cached by account,
-chart, period and the account's last data change, so a warm chart costs a lookup.
+page_figures(account, period) gives every figure the body shows as plain, JSON-ready data (a review
+link stores it as it is); dashboard_context() adds the cards; chart_payload(account, name, period)
+gives a chart's JSON, cached by account, chart, period and what the chart drew.
 """
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
-from analytics import charts, datasets
+from analytics import datasets
+from analytics.onboarding import onboarding_state
 from analytics.lru import LruCache
+from analytics.plan import format_value
+from analytics.plan_queries import plan_views
+from core.period import Period
 from models.accounts import Account
 from models.db import utcnow
-from portal.charts import figure_json
-from core.period import Period
+from portal.dashboard import charts_build
 from portal.dashboard.cards.deck import cards_for
 
-CHART_NAMES = ("active_users", "activity", "feature_adoption")
-HEADLINE_WINDOW_DAYS = 28
+CHART_NAMES = charts_build.CHART_NAMES
 PRESETS = (30, 90, 365)
 _cache = LruCache(512)
 
 
 def default_period(days: int = 30, today: date | None = None) -> Period:
-    """The last `days` UTC days, today included."""
-    end = today or utcnow().date()
+    """The last `days` complete UTC days: up to yesterday, because today is not over yet."""
+    end = (today or utcnow().date()) - timedelta(days=1)
     return Period(end - timedelta(days=days - 1), end)
 
 
 def period_label(period: Period) -> str:
     """'1 Jan 2026 – 30 Jan 2026 (30 days)'."""
-    fmt = "%-d %b %Y"
-    return f"{period.start.strftime(fmt)} – {period.end.strftime(fmt)} ({period.days} days)"
+    return period.label()
 
 
-def _change(now: float, before: float, unit: str, points: bool = False) -> dict:
-    """How a figure moved against the window before, as text and a direction."""
-    delta = now - before
+def _change(now: float | None, before: float | None, unit: str, points: bool = False) -> dict:
+    """How a figure moved against the comparison period, as words and a direction."""
+    if now is None or before is None:
+        return {"delta": None, "direction": "flat", "text": "nothing to compare with"}
+    delta = round(now - before, 1)
     direction = "up" if delta > 0 else "down" if delta < 0 else "flat"
     if points:
-        text = f"{delta:+.0f} percentage points"
+        text = f"{delta:+g} percentage points"
     elif before:
         share = delta / before
-        text = f"{delta:+,} {unit} ({share:+.1%})" if delta and abs(share) < 0.01 else f"{delta:+,} {unit} ({share:+.0%})"
+        text = f"{delta:+,g} {unit} ({share:+.1%})" if delta and abs(share) < 0.01 else f"{delta:+,g} {unit} ({share:+.0%})"
     else:
-        text = f"{delta:+,} {unit}"
+        text = f"{delta:+,g} {unit}"
     return {"delta": delta, "direction": direction, "text": text}
 
 
-def headline_cards(account: Account, end: date) -> list[dict]:
-    """Active users against seats, seat utilisation, logins and reports run: last 28 days vs the 28 before."""
-    figures = datasets.headline_figures(account.id, end, HEADLINE_WINDOW_DAYS)
-    active_now, active_before = figures["active_users"]
+def _utilisation(active: int, seats: int) -> int | None:
+    return round(100 * active / seats) if seats else None
+
+
+def headline_cards(account: Account, now: dict, before: dict) -> list[dict]:
+    """Active users, seat utilisation, logins and reports run: the period against its comparison period."""
     seats = account.seats or 0
-    utilisation_now = round(100 * active_now / seats) if seats else None
-    utilisation_before = round(100 * active_before / seats) if seats else None
+    use_now, use_before = _utilisation(now["active_users"], seats), _utilisation(before["active_users"], seats)
     cards = [
-        {"key": "active_users", "label": "Active users", "value": active_now, "display": f"{active_now:,}",
-         "unit": "people", "detail": f"of {seats:,} licensed seats, last {HEADLINE_WINDOW_DAYS} days",
-         "change": _change(active_now, active_before, "people")},
-        {"key": "seat_utilisation", "label": "Seat utilisation", "value": utilisation_now,
-         "display": "–" if utilisation_now is None else f"{utilisation_now}%", "unit": "%",
-         "detail": f"active users ÷ licensed seats, last {HEADLINE_WINDOW_DAYS} days",
-         "change": (_change(utilisation_now, utilisation_before, "points", points=True)
-                    if utilisation_now is not None else {"delta": 0, "direction": "flat", "text": "no seats licensed"})},
+        {"key": "active_users", "label": "Active users", "value": now["active_users"],
+         "display": f"{now['active_users']:,}", "unit": "people",
+         "detail": f"people who used the product, of {seats:,} licensed seats",
+         "change": _change(now["active_users"], before["active_users"], "people")},
+        {"key": "seat_utilisation", "label": "Seat utilisation", "value": use_now,
+         "display": "–" if use_now is None else f"{use_now}%", "unit": "%",
+         "detail": "active users as a share of licensed seats",
+         "change": _change(use_now, use_before, "points", points=True) if use_now is not None
+         else {"delta": None, "direction": "flat", "text": "no seats licensed"}},
     ]
     for key, label, unit in (("logins", "Logins", "logins"), ("reports_run", "Reports run", "reports")):
-        now, before = figures[key]
-        cards.append({"key": key, "label": label, "value": now, "display": f"{now:,}", "unit": unit,
-                      "detail": f"{unit}, last {HEADLINE_WINDOW_DAYS} days", "change": _change(now, before, unit)})
-    window_start, window_end = figures["current"]
-    for card in cards:
-        card["window"] = (window_start, window_end)
+        cards.append({"key": key, "label": label, "value": now[key], "display": f"{now[key]:,}", "unit": unit,
+                      "detail": f"{unit} in the period", "change": _change(now[key], before[key], unit)})
     return cards
 
 
-def _cached(key: tuple, build):
-    """The value cached under key, else build() stored under it."""
-    return _cache.get_or_build(key, build)
+def value_summary(account: Account, period: Period) -> list[dict]:
+    """The success plan's goals on the period's last day: baseline → now → target, on track or not."""
+    goals = []
+    for view in plan_views(account, as_of=period.end):
+        metric, assessment = view.metric, view.assessment
+        goals.append({
+            "name": metric.name, "baseline": format_value(metric.baseline_value, metric.unit or ""),
+            "baseline_date": metric.baseline_date.strftime("%-d %b %Y"),
+            "current": format_value(assessment.current, metric.unit or ""),
+            "target": format_value(metric.target_value, metric.unit or ""),
+            "target_date": metric.target_date.strftime("%-d %b %Y"), "on_track": assessment.on_track,
+            "progress": round(assessment.progress_capped), "explanation": assessment.explanation,
+        })
+    return goals
 
 
-def _usage_figures(account: Account, period: Period) -> dict:
-    """Headline cards and key-feature adoption for the period (plain data, cacheable)."""
-    active_in_period = datasets.active_users_between(account.id, period.start, period.end)
+def _period_dict(period: Period) -> dict:
+    return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label(),
+            "short": period.short_label(), "days": period.days}
+
+
+def page_figures(account: Account, period: Period) -> dict:
+    """Every figure of the dashboard body for the period, as plain JSON-ready data."""
+    comparison = period.previous()
+    now = datasets.period_usage(account.id, period.start, period.end)
+    before = datasets.period_usage(account.id, comparison.start, comparison.end)
     adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
     for row in adoption:
-        row["share"] = (row["users"] / active_in_period) if active_in_period else 0.0
+        row["share"] = (row["users"] / now["active_users"]) if now["active_users"] else 0.0
+    today = utcnow().date()
     return {
-        "headline": headline_cards(account, period.end),
-        "active_users_in_period": active_in_period,
+        "period": _period_dict(period),
+        "comparison": _period_dict(comparison),
+        "includes_today": period.end >= today,
+        "today": today.isoformat(),
+        "goals": value_summary(account, period),
+        "headline": headline_cards(account, now, before),
+        "usage": now,
+        "usage_before": before,
+        "has_usage": bool(now["events"]),
+        "active_users_in_period": now["active_users"],
         "adoption": adoption,
         "adopted_count": sum(1 for row in adoption if row["users"]),
+        "onboarding": onboarding_state(account),
     }
 
 
-def _key(account: Account, what: str, period: Period, with_features: bool) -> tuple:
-    """Cache key: what changes the figures (the account's data, seats, the period, the key features)."""
-    key = (account.id, what, period.start, period.end, account.data_changed_at, account.seats)
-    return key + datasets.key_features_signature() if with_features else key
+def _key(account: Account, what: str, period: Period) -> tuple:
+    """Cache key: what changes the figures (the account's data, seats, the period, the key features, the day)."""
+    return (account.id, what, period.start, period.end, account.data_changed_at, account.seats, utcnow().date(),
+            *datasets.key_features_signature())
 
 
 def dashboard_context(account: Account, period: Period, include_staff_only: bool = False) -> dict:
     """Everything the dashboard body shows for this account and period (charts come by URL)."""
-    figures = _cached(_key(account, "figures", period, True), lambda: _usage_figures(account, period))
+    figures = _cache.get_or_build(_key(account, "figures", period), lambda: page_figures(account, period))
     return {
         "account": account,
-        "period": period,
-        "period_label": period_label(period),
-        "headline_window_days": HEADLINE_WINDOW_DAYS,
-        **figures,
+        "period_label": period.label(),
+        "figures": figures,
         "cards": cards_for(account, period, include_staff_only=include_staff_only),
         "chart_names": CHART_NAMES,
     }
 
 
-def _empty(message: str) -> str:
-    return json.dumps({"empty": True, "message": message})
-
-
-def _build(account: Account, name: str, period: Period) -> str:
-    """Build and serialise one chart (the costly step)."""
-    label = period_label(period)
-    if name == "feature_adoption":
-        adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
-        if not adoption:
-            return _empty("No key features are defined yet; an admin marks them under Key features.")
-        active = datasets.active_users_between(account.id, period.start, period.end)
-        if not active:
-            return _empty(f"No one used the product in {label}, so no key feature was adopted yet.")
-        return figure_json(charts.feature_adoption_figure(adoption, active, label))
-    days = datasets.usage_days(account.id, period.start, period.end)
-    if not any(day["events"] for day in days):
-        return _empty(f"No usage recorded in {label}. Pick a longer period, or check that events are being sent.")
-    if name == "active_users":
-        weeks = datasets.weekly_active_users(account.id, period.start, period.end)
-        return figure_json(charts.active_users_figure(days, weeks, account.seats, label))
-    return figure_json(charts.activity_figure(days, label))
-
-
 def chart_payload(account: Account, chart_name: str, period: Period, cache=None) -> str:
-    """The chart's JSON (or its empty state), cached until the account's data or the period changes.
+    """The chart's JSON (or its empty state), cached until what it draws or the period changes.
 
     `cache(key, build)` is where it is kept: this process's LRU by default; the web tier passes one that
     also shares charts between workers.
     """
     if chart_name not in CHART_NAMES:
         raise KeyError(chart_name)
-    key = ("dashboard",) + _key(account, chart_name, period, chart_name == "feature_adoption")
-    return (cache or _cached)(key, lambda: _build(account, chart_name, period))
+    key = ("dashboard", *_key(account, chart_name, period), *charts_build.signature(account, chart_name, period))
+    return (cache or _cache.get_or_build)(key, lambda: charts_build.build(account, chart_name, period))
 
 
 def clear_chart_cache() -> None:

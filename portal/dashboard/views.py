@@ -1,7 +1,7 @@
 """The value dashboard of an account: the same view for its customers, its CSM and admins."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -22,8 +22,8 @@ from core.period import Period
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 
 MAX_PERIOD_DAYS = 3 * 366
-RANGE_CHOICES = [SelectChoice("30", "Last 30 days"), SelectChoice("90", "Last 90 days"),
-                 SelectChoice("365", "Last 365 days"), SelectChoice("custom", "Custom dates")]
+RANGE_CHOICES = [SelectChoice("30", "Last 30 full days"), SelectChoice("90", "Last 90 full days"),
+                 SelectChoice("365", "Last 365 full days"), SelectChoice("custom", "Custom dates")]
 
 
 class PeriodForm(FlaskForm):
@@ -107,15 +107,13 @@ def overview(ext: str):
 
 
 def _period_from_query() -> Period:
-    """?start=&end= as a Period; 400 when malformed, reversed or too long; default the last 30 days."""
-    from datetime import date
-
+    """?start=&end= as a Period; 400 when malformed, reversed or too long; default the last 30 full days."""
     try:
         start = date.fromisoformat(request.args["start"]) if request.args.get("start") else None
         end = date.fromisoformat(request.args["end"]) if request.args.get("end") else None
     except ValueError:
         abort(400, "start and end must be dates like 2026-01-31.")
-    end = end or utcnow().date()
+    end = end or default_period(30).end
     start = start or end - timedelta(days=29)
     if start > end or (end - start).days + 1 > MAX_PERIOD_DAYS:
         abort(400, f"start must not be after end, and the period at most {MAX_PERIOD_DAYS} days.")
