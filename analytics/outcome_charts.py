@@ -22,10 +22,9 @@ def health_history_figure(points: list[tuple[date, float]], red_below: float, gr
     source = ColumnDataSource({"x": [_ms(day) for day, _ in points], "score": [score for _, score in points],
                                "when": [day.strftime("%-d %b %Y") for day, _ in points]})
     line = plot.line("x", "score", source=source, color=BLUE, line_width=2)
-    plot.add_layout(Span(location=red_below, dimension="width", line_color=VERMILLION, line_dash="dashed"))
-    plot.add_layout(Span(location=green_from, dimension="width", line_color=GREEN, line_dash="dotted"))
-    red = plot.line([], [], color=VERMILLION, line_dash="dashed")  # legend entries for the two thresholds
-    green = plot.line([], [], color=GREEN, line_dash="dotted")
+    ends = [_ms(points[0][0]), _ms(points[-1][0])]
+    red = plot.line(ends, [red_below, red_below], color=VERMILLION, line_dash="dashed", line_width=1.5)
+    green = plot.line(ends, [green_from, green_from], color=GREEN, line_dash="dotted", line_width=1.5)
     plot.y_range = Range1d(0, 100)
     plot.add_tools(HoverTool(renderers=[line], tooltips=[("Day", "@when"), ("Score", "@score{0} of 100")], mode="vline"))
     return finish(plot, Legend(items=[("Health score", [line]), (f"At risk below {red_below:g}", [red]),

@@ -94,7 +94,8 @@ def value_summary(account: Account, period: Period) -> list[dict]:
 
 def _period_dict(period: Period) -> dict:
     return {"start": period.start.isoformat(), "end": period.end.isoformat(), "label": period.label(),
-            "short": period.short_label(), "days": period.days}
+            "short": period.short_label(), "days": period.days,
+            "end_label": period.end.strftime("%-d %b %Y")}
 
 
 def page_figures(account: Account, period: Period) -> dict:

@@ -9,8 +9,8 @@ from surveys import maturity_queries as queries
 
 @card_provider(40)
 def maturity_card(account: Account, period: Period) -> Card | None:
-    """The latest overall level with its change; None before the first result."""
-    rounds = queries.rounds_with_results(account.id)
+    """The latest overall level on the period's last day with its change; None before the first result."""
+    rounds = [r for r in queries.rounds_with_results(account.id) if r.taken_on <= period.end]
     if not rounds:
         return None
     latest = rounds[-1]
