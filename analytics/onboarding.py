@@ -80,10 +80,13 @@ def onboarding_state(account: Account, today: date | None = None) -> dict:
          "text": f"{goals} success-plan goal{'s' if goals != 1 else ''} set." if goals
          else "No success-plan goal set yet."},
     ]
-    onboarding = (today - _counted_from(first, account.customer_since, today)).days < needed
+    counted_from = _counted_from(first, account.customer_since, today)
+    onboarding = (today - counted_from).days < needed
     if days is None:
         until = f"A health score follows {needed} days after the first usage arrives."
     else:
         scored_from = first + timedelta(days=needed)
         until = f"A health score follows on {scored_from.strftime('%-d %b %Y')}, {needed} days after the first usage."
-    return {"onboarding": onboarding, "days_of_data": days, "min_days": needed, "until": until, "steps": steps}
+    scored_from = (first + timedelta(days=needed)).isoformat() if onboarding and first else None
+    return {"onboarding": onboarding, "days_of_data": days, "min_days": needed, "until": until, "steps": steps,
+            "scored_from": scored_from}

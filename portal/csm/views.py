@@ -14,6 +14,8 @@ from analytics.health_recompute import health_bands, health_weights
 from analytics.portfolio import (
     DEFAULT_GROSS_MARGIN, account_rows, band_changes, histogram, nps_by_account, sort_rows, vendor_metrics,
 )
+from analytics.onboarding import first_event_days, min_days, onboarding_ids
+from analytics.warning_figures import describe as describe_figures
 from analytics.warnings import KIND_TITLES, figures_of
 from models.accounts import Account, User
 from models.db import Session, utcnow
@@ -72,7 +74,11 @@ def portfolio():
 
     chain, risk = red_risk(today)  # reads every account's health history: once per page
     rows = account_rows(active, today, risk, nps)
-    scored = [r for r in rows if r.score is not None]
+    onboarding = onboarding_ids(active, today)  # too little data to score: listed apart, never "at risk"
+    first_days = first_event_days(sorted(onboarding))
+    newcomers = [(r, first_days.get(r.account.id)) for r in rows if r.account.id in onboarding]
+    newcomers = [(r, first, first + timedelta(days=min_days()) if first else None) for r, first in newcomers]
+    scored = [r for r in rows if r.score is not None and r.account.id not in onboarding]
     # The at-risk tail: red, likely to be red in 90 days, or not green with an open warning; lowest scores first.
     at_risk = sorted([r for r in scored if r.band == "red" or (r.risk_red_90d or 0) >= 0.3
                       or (r.band != "green" and r.open_warnings)], key=lambda r: r.score)[:8]
@@ -97,6 +103,7 @@ def portfolio():
         "csm/portfolio.html", accounts=accounts, rows=accounts_page.items, accounts_page=accounts_page, at_risk=at_risk,
         advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, chain=chain, csms=csms, csm_id=csm_id, band_filter=band_filter,
         tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
+        describe_figures=describe_figures, onboarding=onboarding, newcomers=newcomers, onboarding_days=min_days(),
         action_form=WarningActionForm(), today=today,
     )
 
