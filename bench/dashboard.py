@@ -132,8 +132,10 @@ def main() -> None:
         figures = {"page": median_ms(lambda: get(f"/accounts/{ext}/{query}"), args.repeat)}
         page = client.get(f"/accounts/{ext}/{query}").get_data(as_text=True)
         for name in CHART_NAMES:
-            chart_url = next(u for u in page.split('data-chart-url="')[1:] if f"/charts/{name}.json" in u).split('"')[0]
-            chart_url = chart_url.replace("&amp;", "&")
+            found = [u for u in page.split('data-chart-url="')[1:] if f"/charts/{name}.json" in u]
+            if not found:
+                continue  # a period without usage shows one sentence instead of its usage charts
+            chart_url = found[0].split('"')[0].replace("&amp;", "&")
 
             def cold(url=chart_url) -> None:
                 clear_chart_cache()

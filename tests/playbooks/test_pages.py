@@ -189,7 +189,7 @@ def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, 
         from flask import render_template
 
         from core.period import Period
-from portal.dashboard.cards.deck import cards_for
+        from portal.dashboard.cards.deck import cards_for
 
         account = Session.get(type(world["account_a"]), world["account_a"].id)
         card = next(c for c in cards_for(account, Period(date.today(), date.today())) if c.template == "playbooks/_card.html")
