@@ -61,7 +61,7 @@ def test_customer_sees_usage_charts_changes_the_period_and_opens_the_plan(page, 
     expect(page.locator(".chart:not([data-chart-ready])")).to_have_count(0)
     expect(page.get_by_test_id("period-note")).to_contain_text("(90 days)")  # one period for every figure and chart
 
-    page.get_by_role("link", name="Success plan").click()
+    page.get_by_role("link", name="Success plan", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/accounts/ALPHA/plan")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Success plan")
     shoot(page, "plan-customer")
