@@ -11,8 +11,26 @@ BLUE, ORANGE, GREEN, VERMILLION, SKY, PURPLE, GREY = (
     "#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#999999")
 
 
+MIN_HEIGHT = 260  # px: below this a chart stops being readable on a phone
+
+
 def _ms(day: date) -> datetime:
+    """A UTC day as a timezone-aware datetime: what a Bokeh datetime axis reads (a date would reach it as text)."""
     return datetime.combine(day, time(), tzinfo=timezone.utc)
+
+
+def finish(plot, legend=None):
+    """The house look of every chart: no logo, readable height, the legend below the data, horizontal."""
+    plot.toolbar.logo = None
+    plot.min_height = MIN_HEIGHT
+    plot.title.text_font_size = "1rem"
+    if legend is not None:
+        legend.orientation = "horizontal"
+        legend.click_policy = "hide"
+        legend.label_text_font_size = "9pt"
+        legend.spacing = 12
+        plot.add_layout(legend, "below")
+    return plot
 
 
 def _base(title: str, y_label: str, x_label: str = "Day (UTC)", height: int = 320, **kw):
@@ -21,16 +39,15 @@ def _base(title: str, y_label: str, x_label: str = "Day (UTC)", height: int = 32
     plot.xaxis.axis_label = x_label
     plot.yaxis.axis_label = y_label
     plot.y_range.start = 0
-    plot.title.text_font_size = "1rem"
-    return plot
+    return finish(plot)
 
 
-def active_users_figure(days: list[dict], weeks: list[dict], seats: int, period_label: str):
+def active_users_figure(days: list[dict], weeks: list[dict], seats: int):
     """Daily and weekly active users against the licensed seats.
 
     days: [{"date", "active_users"}]; weeks: [{"week_start", "active_users", "complete"}].
     """
-    plot = _base(f"Active users per day and per week, {period_label}", "Active users (people)", x_axis_type="datetime")
+    plot = _base("Active users", "Active users (people)", x_axis_type="datetime")
     daily = ColumnDataSource({
         "x": [_ms(day["date"]) for day in days],
         "when": [day["date"].strftime("%a %d %b %Y") for day in days],
@@ -54,18 +71,16 @@ def active_users_figure(days: list[dict], weeks: list[dict], seats: int, period_
     weekly_renderer = plot.step("x", "users", source=weekly, color=ORANGE, line_width=2.5, mode="after")
     weekly_points = plot.scatter("x", "users", source=weekly, color=ORANGE, size=6, marker="square")
     seat_renderer = plot.line("x", "users", source=seat_line, color=GREY, line_width=2, line_dash="dashed")
-    plot.add_layout(Legend(items=[("Daily active users", [daily_renderer]),
-                                  ("Weekly active users", [weekly_renderer, weekly_points]),
-                                  (f"Licensed seats ({seats})", [seat_renderer])],
-                           location="top_left", click_policy="hide"), "below")
+    finish(plot, Legend(items=[("Per day", [daily_renderer]), ("Per week", [weekly_renderer, weekly_points]),
+                               (f"Licensed seats ({seats})", [seat_renderer])]))
     plot.add_tools(HoverTool(renderers=[daily_renderer, weekly_points, seat_renderer],
                              tooltips=[("", "@what"), ("When", "@when"), ("People", "@users")], mode="mouse"))
     return plot
 
 
-def activity_figure(days: list[dict], period_label: str):
+def activity_figure(days: list[dict]):
     """Logins and reports run per day."""
-    plot = _base(f"Logins and reports run per day, {period_label}", "Count per day (events)", x_axis_type="datetime")
+    plot = _base("Logins and reports run", "Count per day (events)", x_axis_type="datetime")
     source = ColumnDataSource({
         "x": [_ms(day["date"]) for day in days],
         "when": [day["date"].strftime("%a %d %b %Y") for day in days],
@@ -74,14 +89,13 @@ def activity_figure(days: list[dict], period_label: str):
     })
     logins = plot.line("x", "logins", source=source, color=GREEN, line_width=2)
     reports = plot.line("x", "reports", source=source, color=VERMILLION, line_width=2, line_dash="dotdash")
-    plot.add_layout(Legend(items=[("Logins", [logins]), ("Reports run", [reports])],
-                           location="top_left", click_policy="hide"), "below")
+    finish(plot, Legend(items=[("Logins", [logins]), ("Reports run", [reports])]))
     plot.add_tools(HoverTool(renderers=[logins], tooltips=[("Day", "@when"), ("Logins", "@logins"),
                                                            ("Reports run", "@reports")], mode="vline"))
     return plot
 
 
-def feature_adoption_figure(features: list[dict], active_users: int, period_label: str):
+def feature_adoption_figure(features: list[dict], active_users: int):
     """Key features by how many people used them in the period; unused ones show as zero.
 
     features: [{"name", "users", "events"}]; active_users: distinct active users in the period.
@@ -94,14 +108,15 @@ def feature_adoption_figure(features: list[dict], active_users: int, period_labe
         "share": share, "colour": [BLUE if count else GREY for count in users],
         "status": ["used" if count else "not used yet" for count in users],
     })
-    plot = figure(title=f"Key features: people who used each, {period_label}", y_range=names,
+    plot = figure(title="People per key feature", y_range=names,
                   height=max(220, 60 + 42 * len(names)), sizing_mode="stretch_width",
                   toolbar_location=None, tools="")
     bars = plot.hbar(y="name", right="users", height=0.6, source=source, color="colour")
     plot.x_range.start = 0
     plot.xaxis.axis_label = "People who used the feature (users)"
     plot.yaxis.axis_label = "Key feature"
-    plot.title.text_font_size = "1rem"
+    plot.yaxis.major_label_text_font_size = "9pt"
+    finish(plot)
     plot.add_tools(HoverTool(renderers=[bars], tooltips=[
         ("Feature", "@name"), ("People", "@users"), ("Share of active users", "@share{0%}"),
         ("Uses (events)", "@events"), ("Status", "@status")]))

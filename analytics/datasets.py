@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, case, cast, func, literal, select
+from sqlalchemy import Integer, cast, func, literal, select
 
 from models.db import Session, is_postgres
-from models.usage import KeyFeature, UsageAccountDay, UsageUserDay, UsageUserFeatureDay
+from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay, UsageUserFeatureDay
 
 WEEK_EPOCH = date(1970, 1, 5)  # a Monday: weeks are counted from here
 
@@ -56,28 +56,26 @@ def active_users_between(account_id: int, start: date, end: date) -> int:
     ) or 0
 
 
-def headline_figures(account_id: int, end: date, window: int = 28) -> dict:
-    """Active users, logins and reports run in the `window` days to `end` and in the window before."""
-    current_start = end - timedelta(days=window - 1)
-    previous_start = current_start - timedelta(days=window)
-    in_current = UsageUserDay.day >= current_start
-    row = Session.execute(
-        select(
-            func.count(func.distinct(case((in_current, UsageUserDay.user_id)))).label("active_now"),
-            func.count(func.distinct(case((~in_current, UsageUserDay.user_id)))).label("active_before"),
-            func.coalesce(func.sum(case((in_current, UsageUserDay.logins), else_=0)), 0).label("logins_now"),
-            func.coalesce(func.sum(case((~in_current, UsageUserDay.logins), else_=0)), 0).label("logins_before"),
-            func.coalesce(func.sum(case((in_current, UsageUserDay.reports_run), else_=0)), 0).label("reports_now"),
-            func.coalesce(func.sum(case((~in_current, UsageUserDay.reports_run), else_=0)), 0).label("reports_before"),
-        ).where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(previous_start, end))
+def period_usage(account_id: int, start: date, end: date) -> dict:
+    """The period's usage figures, each counted one way everywhere: active users (distinct people with any
+    event), their average per day, logins, events, reports run and key features used."""
+    totals = Session.execute(
+        select(func.coalesce(func.sum(UsageAccountDay.active_users), 0), func.coalesce(func.sum(UsageAccountDay.logins), 0),
+               func.coalesce(func.sum(UsageAccountDay.events), 0), func.coalesce(func.sum(UsageAccountDay.reports_run), 0))
+        .where(UsageAccountDay.account_id == account_id, UsageAccountDay.day.between(start, end))
     ).one()
+    key_features_used = Session.scalar(
+        select(func.count(func.distinct(UsageFeatureDay.feature)))
+        .join(KeyFeature, KeyFeature.feature == UsageFeatureDay.feature)
+        .where(UsageFeatureDay.account_id == account_id, UsageFeatureDay.day.between(start, end))) or 0
+    days = (end - start).days + 1
     return {
-        "window_days": window,
-        "current": (current_start, end),
-        "previous": (previous_start, current_start - timedelta(days=1)),
-        "active_users": (int(row.active_now), int(row.active_before)),
-        "logins": (int(row.logins_now), int(row.logins_before)),
-        "reports_run": (int(row.reports_now), int(row.reports_before)),
+        "active_users": active_users_between(account_id, start, end),
+        "avg_daily_active_users": round(int(totals[0]) / days, 1),
+        "logins": int(totals[1]),
+        "events": int(totals[2]),
+        "reports_run": int(totals[3]),
+        "key_features_used": int(key_features_used),
     }
 
 

@@ -113,7 +113,7 @@ def main() -> None:
     url = fresh_database(args.database)
     seed(url, args.users, args.days)
 
-    from analytics.dashboard import CHART_NAMES, clear_chart_cache
+    from portal.dashboard.context import CHART_NAMES, clear_chart_cache
     from portal import create_app
     from portal.charts import clear_process_chart_cache
 
@@ -133,8 +133,10 @@ def main() -> None:
         figures = {"page": median_ms(lambda: get(f"/accounts/{ext}/{query}"), args.repeat)}
         page = client.get(f"/accounts/{ext}/{query}").get_data(as_text=True)
         for name in CHART_NAMES:
-            chart_url = next(u for u in page.split('data-chart-url="')[1:] if f"/charts/{name}.json" in u).split('"')[0]
-            chart_url = chart_url.replace("&amp;", "&")
+            found = [u for u in page.split('data-chart-url="')[1:] if f"/charts/{name}.json" in u]
+            if not found:
+                continue  # a period without usage shows one sentence instead of its usage charts
+            chart_url = found[0].split('"')[0].replace("&amp;", "&")
 
             def cold(url=chart_url) -> None:
                 # Both caches: the dashboard's figures and the shell's chart JSON (else "cold" is a cache hit).

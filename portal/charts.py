@@ -14,6 +14,7 @@ from typing import Callable
 import bokeh
 import redis
 from bokeh.embed import json_item
+from bokeh.models import Plot
 from bokeh.util.paths import bokehjs_path
 from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
@@ -46,7 +47,9 @@ def bokeh_script_urls() -> list[str]:
 
 
 def figure_json(figure) -> str:
-    """Serialise a Bokeh model for embed_item (the costly step; callers cache the result)."""
+    """Serialise a Bokeh model for embed_item (the costly step; callers cache the result); no chart shows the Bokeh logo."""
+    for plot in figure.select({"type": Plot}):
+        plot.toolbar.logo = None
     return json.dumps(json_item(figure))
 
 

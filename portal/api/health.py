@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from analytics.health.recompute import health_now
+from analytics.onboarding import onboarding_state
 from portal.api.core import api_account_or_404, api_blueprint
 
 bp = api_blueprint("api_health", __name__)
@@ -11,14 +12,22 @@ bp = api_blueprint("api_health", __name__)
 
 @bp.get("/accounts/<ext>/health")
 def account_health(ext: str):
-    """The account's latest stored health score, or one computed now when none is stored."""
+    """The account's latest stored health score, or one computed now when none is stored.
+
+    An onboarding account keeps the contract's fields (its band is what the score gives, so clients that
+    switch on it keep working) and adds `onboarding: true` with the day it is scored from; the portal's
+    pages show it as onboarding, without a band.
+    """
     account = api_account_or_404(ext)
     as_of, result = health_now(account)
+    state = onboarding_state(account)
     return jsonify({
         "score": result.score,
         "band": result.band,
         "as_of": as_of.isoformat(),
         "components": result.as_dicts(),
+        "onboarding": state["onboarding"],
+        "scored_from": state["scored_from"],
     })
 
 
@@ -50,6 +59,12 @@ OPENAPI_PATHS: dict = {
                         "band": {"type": "string", "enum": ["red", "yellow", "green"]},
                         "as_of": {"type": "string", "format": "date"},
                         "components": {"type": "array", "items": _COMPONENT},
+                        "onboarding": {"type": "boolean", "description": "true while the account has too little data "
+                                       "to be judged (fewer days of usage than the onboarding setting, 14 by default); "
+                                       "the portal then shows no band"},
+                        "scored_from": {"type": ["string", "null"], "format": "date",
+                                        "description": "while onboarding: the first day it is judged by its band "
+                                        "(null until its first usage arrives); otherwise null"},
                     },
                     "required": ["score", "band", "as_of", "components"],
                 }}}},

@@ -22,6 +22,8 @@ from analytics.health.warnings import KIND_TITLES, figures_of
 from analytics.portfolio import (DEFAULT_GROSS_MARGIN, account_rows, advocate_tail, at_risk_tail, band_changes,
                                  histogram, nps_by_account, renewals_due, sort_rows, vendor_metrics)
 from core.settings import get_setting, set_setting
+from analytics.onboarding import first_event_days, min_days, onboarding_ids
+from analytics.warning_figures import describe as describe_figures
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -83,7 +85,12 @@ def portfolio():
     forecast = current_forecast()  # fitted by the last health recompute
     risk = {account_id: entry["risk"] for account_id, entry in forecast.risks.items()}
     rows = account_rows(active, today, risk, nps)
-    at_risk, advocates, renewals = at_risk_tail(rows), advocate_tail(rows), renewals_due(rows, today)
+    onboarding = onboarding_ids(active, today)  # too little data to score: listed apart, never "at risk"
+    first_days = first_event_days(sorted(onboarding))
+    newcomers = [(r, first_days.get(r.account.id)) for r in rows if r.account.id in onboarding]
+    newcomers = [(r, first, first + timedelta(days=min_days()) if first else None) for r, first in newcomers]
+    scored = [r for r in rows if r.account.id not in onboarding]
+    at_risk, advocates, renewals = at_risk_tail(scored), advocate_tail(scored), renewals_due(rows, today)
     band_filter, tier_filter = request.args.get("band", ""), request.args.get("tier", "")
     table = [r for r in rows if (not band_filter or r.band == band_filter) and (not tier_filter or r.tier == tier_filter)]
     sort, direction = request.args.get("sort", "health"), request.args.get("dir", "asc")
@@ -101,6 +108,7 @@ def portfolio():
         "csm/portfolio.html", accounts=accounts, rows=accounts_page.items, accounts_page=accounts_page, at_risk=at_risk,
         advocates=advocates, renewals=renewals, warnings=warnings_page.items, warnings_page=warnings_page, metrics=metrics, revenue=revenue, formulas=formulas, period_problem=period_problem, forecast=forecast, csms=csms, csm_id=csm_id, band_filter=band_filter,
         tier_filter=tier_filter, sort=sort, direction=direction, kind_titles=KIND_TITLES, figures_of=figures_of,
+        describe_figures=describe_figures, onboarding=onboarding, newcomers=newcomers, onboarding_days=min_days(),
         action_form=WarningActionForm(), today=today,
     )
 

@@ -11,19 +11,19 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
-from analytics.dashboard import CHART_NAMES, chart_payload, dashboard_context, default_period
+from portal.dashboard.context import CHART_NAMES, chart_payload, dashboard_context, default_period
 from core.engagement import record_engagement
 from models.db import Session, utcnow
 from models.usage import EngagementEvent
 from portal.access import account_or_404
 from portal.charts import cached_chart, chart_response
-from portal.dashboard.cards import Period
+from core.period import Period
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 
 MAX_PERIOD_DAYS = 3 * 366
-RANGE_CHOICES = [SelectChoice("30", "Last 30 days"), SelectChoice("90", "Last 90 days"),
-                 SelectChoice("365", "Last 365 days"), SelectChoice("custom", "Custom dates")]
+RANGE_CHOICES = [SelectChoice("30", "Last 30 full days"), SelectChoice("90", "Last 90 full days"),
+                 SelectChoice("365", "Last 365 full days"), SelectChoice("custom", "Custom dates")]
 
 
 class PeriodForm(FlaskForm):
@@ -110,13 +110,13 @@ def overview(ext: str):
 
 
 def _period_from_query() -> Period:
-    """?start=&end= as a Period; 400 when malformed, reversed or too long; default the last 30 days."""
+    """?start=&end= as a Period; 400 when malformed, reversed or too long; default the last 30 full days."""
     try:
         start = date.fromisoformat(request.args["start"]) if request.args.get("start") else None
         end = date.fromisoformat(request.args["end"]) if request.args.get("end") else None
     except ValueError:
         abort(400, "start and end must be dates like 2026-01-31.")
-    end = end or utcnow().date()
+    end = end or default_period(30).end
     start = start or end - timedelta(days=29)
     if start > end or (end - start).days + 1 > MAX_PERIOD_DAYS:
         abort(400, f"start must not be after end, and the period at most {MAX_PERIOD_DAYS} days.")

@@ -15,7 +15,7 @@ from core.tiers import TIERS
 from core.tabular import FORMATS, Table, render
 from models.db import utcnow
 from portal.access import account_or_404, staff_required, visible_accounts_clause
-from portal.dashboard.cards import Period
+from core.period import Period
 from portal.exports import tables
 from portal.exports.portfolio import portfolio_rows
 from core.branding import get_brand

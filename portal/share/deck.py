@@ -95,6 +95,11 @@ def _period_text(span: dict) -> str:
     return f"{span['start']} to {span['end']}"
 
 
+def _figures(snapshot: dict) -> dict:
+    """The dashboard figures frozen in the snapshot (named "dashboard" in links made before version 2)."""
+    return snapshot.get("figures") or snapshot.get("dashboard") or {}
+
+
 def _title(deck: _Deck, snapshot: dict) -> None:
     slide = deck.prs.slides.add_slide(deck.prs.slide_layouts[0])
     slide.shapes.title.text = f"{snapshot['account']['name']}: business review"
@@ -130,14 +135,14 @@ def _usage(deck: _Deck, snapshot: dict) -> None:
 
 def _adoption(deck: _Deck, snapshot: dict) -> None:
     slide = deck.slide("Adoption of key features")
-    adoption = (snapshot.get("dashboard") or {}).get("adoption") or []
+    adoption = _figures(snapshot).get("adoption") or []
     if not adoption:
         deck.text(slide, [f"Key features used in the period: {_fmt(snapshot['current_figures']['key_features_used'])}."],
                   box=(Inches(0.6), Inches(1.5), Inches(12), Inches(2)))
         return
     deck.chart(slide, XL_CHART_TYPE.BAR_CLUSTERED, "People who used each key feature in the period",
                [row["name"] for row in adoption], {"People": [row["users"] for row in adoption]})
-    active = snapshot["dashboard"].get("active_users_in_period", 0)
+    active = _figures(snapshot).get("active_users_in_period", 0)
     unused = [row["name"] for row in adoption if not row["users"]]
     lines = [f"{snapshot['dashboard'].get('adopted_count', 0)} of {len(adoption)} key features were used by "
              f"{active} active people in the period."]
@@ -195,7 +200,7 @@ def next_steps(snapshot: dict) -> list[str]:
     steps = [f"Bring “{g['name']}” back on track: {_fmt(g['current'], g['unit'])} now, "
              f"{_fmt(g['target'], g['unit'])} wanted by {g['target_date']}."
              for g in snapshot.get("plan") or [] if not g["on_track"]]
-    unused = [row["name"] for row in (snapshot.get("dashboard") or {}).get("adoption") or [] if not row["users"]]
+    unused = [row["name"] for row in _figures(snapshot).get("adoption") or [] if not row["users"]]
     if unused:
         steps.append("Introduce the key features not used yet: " + ", ".join(unused[:5]) + ".")
     components = sorted(snapshot["current_figures"].get("health_components") or [], key=lambda c: c["score"])

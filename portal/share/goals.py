@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from analytics.plan.queries import plan_views
 from models.accounts import Account
-from portal.dashboard.cards import Period
+from core.period import Period
 from surveys.maturity.queries import level_names_of, rounds_with_results
 
 

@@ -13,7 +13,7 @@ from core.webhooks.outbox import emit
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
-from portal.dashboard.cards import Period
+from core.period import Period
 from portal.services import ServiceError
 from portal.share.snapshot import take_snapshot
 

@@ -2,41 +2,30 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from analytics.health.charts import active_users_chart, empty, history_chart
-from analytics.health.recompute import health_bands
 from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
 from portal.access import account_or_404
-from portal.charts import chart_response, figure_json
-from portal.dashboard.cards import Card
+from portal.charts import chart_response
+from portal.dashboard.cards.registry import Card
 from portal.services import ServiceError
 from portal.share.forms import RevokeForm, ShareLinkForm
 from portal.share.services import create_link, link_for_token, link_state, log_visit, previous_link, revoke_link
 from portal.share.snapshot import METRICS, changes, quarter_periods
 
 bp = Blueprint("share", __name__)
-CHARTS = ("period_active_users", "health")  # the review's own charts; the dashboard's come frozen in the snapshot
 
 
 def _dashboard_body(snapshot: dict, token: str) -> dict | None:
-    """The frozen dashboard as the context templates/dashboard/_body.html expects."""
-    frozen = snapshot.get("dashboard")
-    if not frozen:
+    """The frozen dashboard as the context templates/dashboard/_body.html expects (None for links made before it was frozen)."""
+    if snapshot.get("version") != 2:
         return None
-    headline = []
-    for card in frozen["headline"]:
-        card = dict(card)
-        card["window"] = tuple(date.fromisoformat(day) for day in card["window"])
-        headline.append(card)
-    cards = [Card("share/_frozen_card.html", {"html": html}) for html in frozen["cards_html"]]
-    return {**frozen, "headline": headline, "cards": cards,
-            "chart_urls": {name: url_for("share.chart", token=token, name=name) for name in frozen["charts"]}}
+    cards = [Card("share/_frozen_card.html", {"html": html}) for html in snapshot["cards_html"]]
+    return {"figures": snapshot["figures"], "cards": cards,
+            "chart_urls": {name: url_for("share.chart", token=token, name=name) for name in snapshot["charts"]}}
 
 
 def _staff_account(ext: str):
@@ -122,25 +111,9 @@ def review(token: str):
 
 @bp.get("/share/<token>/charts/<name>.json")
 def chart(token: str, name: str):
-    """A chart of the review, drawn from the frozen snapshot."""
+    """A chart of the review, exactly as it was drawn when the link was created."""
     link = _valid_link_or_gone(token)
-    snapshot = json.loads(link.snapshot_json)
-    frozen = (snapshot.get("dashboard") or {}).get("charts", {})
-    if name in frozen:
-        return chart_response(frozen[name])
-    if name not in CHARTS:
+    frozen = json.loads(link.snapshot_json).get("charts") or {}
+    if name not in frozen:
         abort(404)
-    if name == "period_active_users":
-        current = snapshot["daily_active_users"]
-        if not any(current) and not any(snapshot["previous_daily_active_users"]):
-            return empty("No usage was recorded in this period or the one before.")
-        start = date.fromisoformat(snapshot["period"]["start"])
-
-        days = [start + timedelta(days=k) for k in range(len(current))]
-        return chart_response(figure_json(active_users_chart(days, current, snapshot["previous_daily_active_users"])))
-    history = snapshot["health_history"]
-    if not history:
-        return empty("No health scores were stored in this period.")
-    bands = health_bands()
-    return chart_response(figure_json(history_chart([date.fromisoformat(d) for d, _ in history], [s for _, s in history],
-                                                    bands["red_below"], bands["green_from"])))
+    return chart_response(frozen[name])

@@ -1,7 +1,7 @@
 """Charts of the maturity self-assessment, built from plain data (no database, no Flask)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 from bokeh.models import ColumnDataSource, FactorRange, HoverTool, Legend, LegendItem
 from bokeh.plotting import figure
@@ -60,7 +60,9 @@ def history_figure(dates: list[date], levels: dict[str, list[int | None]], level
     for index, (dimension, values) in enumerate(levels.items()):
         points = [(day, value) for day, value in zip(dates, values) if value is not None]
         source = ColumnDataSource({
-            "date": [day for day, _ in points], "level": [value for _, value in points],
+            # datetimes, not dates: a Bokeh datetime axis reads a date as text and draws nothing
+            "date": [datetime.combine(day, time(), tzinfo=timezone.utc) for day, _ in points],
+            "level": [value for _, value in points],
             "label": [day.isoformat() for day, _ in points], "dimension": [dimension] * len(points),
             "level_name": [level_names.get(value, str(value)) for _, value in points],
         })

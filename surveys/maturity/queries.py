@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from core.tiers import tier_by_account
-from knowledge.recommend_card import articles_for_levels
+from knowledge.recommend import articles_for_levels
 from models.accounts import User
 from models.db import Session, utcnow
 from models.knowledge import Article, kb_article_feature

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 from models.db import Session
 from models.health import HealthScore
-from portal.dashboard.cards import Period, cards_for
+from core.period import Period
+from portal.dashboard.cards.deck import cards_for
 
 TODAY = date.today()
 
 
 def test_health_card_explains_score_trend_and_lever(app, world):
-    """Score, band in words, trend against 30 days before, components and the biggest lever."""
+    """Score, band in words, change since the comparison period's last day, components and the biggest lever."""
     account = world["account_a"]
     components = [{"name": "usage", "weight": 66.7, "score": 30, "contribution": 20, "explanation": "Few seats used."},
                   {"name": "sentiment", "weight": 33.3, "score": 90, "contribution": 30, "explanation": "NPS is high."}]
@@ -26,9 +27,9 @@ def test_health_card_explains_score_trend_and_lever(app, world):
         with app.test_request_context():
             html = render_template(cards["health/_card.html"].template, card=cards["health/_card.html"],
                                    context=cards["health/_card.html"].context)
-    assert "Yellow: needs care" in html and "up 6.0 points on 30 days before" in html
-    assert "Few seats used." in html and "20.0 points" in html
-    assert "What would raise it most: <strong>Usage</strong> — up to 46.7 points" in html
+    assert "Needs care" in html and "up 6 points since" in html
+    assert "Few seats used." in html and "adds 20.0 points" in html.split("How is this computed?")[1]
+    assert "What would raise it most: <strong>Usage</strong>, worth up to 47 points" in html
     assert cards["health/_forecast_card.html"].public is False
 
 

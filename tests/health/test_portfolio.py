@@ -92,7 +92,7 @@ def test_csm_acknowledges_and_resolves_a_warning(app, world, client, login):
         warning_id = _warning(world["account_a"])
     login(world["csm_a"])
     page = client.get("/csm/").get_data(as_text=True)
-    assert "Nobody has logged in for 20 days." in page and "days without login: 20" in page
+    assert "Nobody has logged in for 20 days." in page and "20 days without a login" in page
     assert client.post(f"/csm/warnings/{warning_id}/acknowledge").status_code == 302
     assert client.post(f"/csm/warnings/{warning_id}/resolve").status_code == 302
     with app.app_context():

@@ -41,7 +41,7 @@ def test_csm_creates_a_link_that_shows_the_review_and_logs_visits(app, world, cl
     assert "Business review: Alpha Inc" in html and "Quarterly review" in html
     assert "Portfolio" not in html and "Sign out" not in html and 'class="navbar' not in html
     table = html[html.index('data-testid="period-table"'):]
-    assert "Average daily active users</th><td>1.0 people per day</td><td>1.0 people per day</td><td>no change</td>" in table
+    assert "Active users on an average day</th><td>1.0 people</td><td>1.0 people</td><td>no change</td>" in table
     assert "Logins</th><td>30 logins</td><td>30 logins</td>" in table
     anonymous.get(f"/share/{token}")
     with app.app_context():
@@ -59,7 +59,7 @@ def test_the_snapshot_is_frozen_at_creation(app, world, client, login, create_us
         add_usage(world["account_a"], [customer], days_back(TODAY - timedelta(days=1), 29, 0))
     html = app.test_client().get(f"/share/{token}").get_data(as_text=True)
     table = html[html.index('data-testid="period-table"'):]
-    assert "People who used the product</th><td>0 people</td><td>0 people</td>" in table
+    assert "Active users</th><td>0 people</td><td>0 people</td>" in table
 
 
 def test_the_next_review_shows_what_changed_since_the_last(app, world, client, login, create_user):
@@ -72,7 +72,7 @@ def test_the_next_review_shows_what_changed_since_the_last(app, world, client, l
     token = token_of(create(client))
     html = app.test_client().get(f"/share/{token}").get_data(as_text=True)
     since = html[html.index('data-testid="since-table"'):]
-    assert "People who used the product</th><td>0 people</td><td>1 people</td><td>▲ +1 people</td>" in since
+    assert "Active users</th><td>0 people</td><td>1 people</td><td>▲ +1</td>" in since
 
 
 def test_revoked_and_expired_links_answer_410_and_unknown_404(app, world, client, login):

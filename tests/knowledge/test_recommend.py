@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from knowledge import services
-from knowledge.recommend_card import articles_for_levels, recommended_articles_card
+from knowledge.recommend import articles_for_levels
+from portal.dashboard.cards.recommend import recommended_articles_card
 from models.db import Session
 from models.usage import KeyFeature, UsageFeatureDay
-from portal.dashboard.cards import Period
+from core.period import Period
 
 
 def _features():

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from models.db import Session, utcnow
 from models.mail import OutboxMessage
-from portal.dashboard.cards import Period, cards_for
+from core.period import Period
+from portal.dashboard.cards.deck import cards_for
 from surveys.maturity.queries import latest_levels, level_drops
 from tests.conftest import sign_in
 
@@ -59,6 +60,7 @@ def test_dashboard_card_shows_the_current_level_and_its_change(app, client, worl
         assert cards[0].context["level_name"] == "Defined" and cards[0].context["change"] == 1
         assert not [c for c in cards_for(world["account_b"], Period(today, today)) if c.template == "assessment/_card.html"]
     sign_in(client, world["customer_a"])
-    dashboard = client.get("/accounts/ALPHA/").get_data(as_text=True)
+    today = utcnow().date()  # the card shows the level as of the period's last day: a period that ends today
+    dashboard = client.get(f"/accounts/ALPHA/?range=custom&start={today - timedelta(days=29)}&end={today}").get_data(as_text=True)
     card = dashboard.split('data-card="maturity"')[1].split("</a>")[0]
     assert "Defined" in card and "level 3 of 5" in card and "+1 level since" in card

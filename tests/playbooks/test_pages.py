@@ -178,7 +178,7 @@ def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, 
     make_playbook([{"kind": "days_to_renewal", "op": "<=", "days": 200}], email_subject="", email_body="",
                   message_text="Your renewal is coming: book a review with us.")
     from analytics.playbooks.engine import run_playbooks
-    from analytics.playbook_card import messages_for
+    from portal.dashboard.cards.playbook import messages_for
 
     with app.app_context():
         run_playbooks()
@@ -188,7 +188,8 @@ def test_dashboard_shows_the_message_of_an_active_playbook_to_members_only(app, 
 
         from flask import render_template
 
-        from portal.dashboard.cards import Period, cards_for
+        from core.period import Period
+        from portal.dashboard.cards.deck import cards_for
 
         account = Session.get(type(world["account_a"]), world["account_a"].id)
         card = next(c for c in cards_for(account, Period(date.today(), date.today())) if c.template == "playbooks/_card.html")

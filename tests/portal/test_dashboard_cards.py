@@ -10,7 +10,6 @@ TODAY = date.today()
 
 
 def test_customer_dashboard_skips_the_forecast_that_staff_see(app, client, world, login, monkeypatch):
-    import analytics.health_card
 
     with app.app_context():
         Session.add(HealthScore(account_id=world["account_a"].id, as_of=TODAY, score=20, band="red", components_json="[]"))

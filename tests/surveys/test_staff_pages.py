@@ -94,8 +94,8 @@ def test_the_csm_closes_the_loop_and_the_respondent_sees_the_reply(app, client, 
     from flask_login import login_user
 
     from models.accounts import Account, User
-    from portal.dashboard.cards import Period
-    from surveys.nps_card import nps_card
+    from core.period import Period
+    from portal.dashboard.cards.nps import nps_card
 
     with app.test_request_context():
         user = Session.get(User, customer.id)
@@ -118,8 +118,8 @@ def test_a_customer_sees_their_pending_survey_on_the_dashboard_card(app, world, 
     from flask_login import login_user
 
     from models.accounts import Account, User
-    from portal.dashboard.cards import Period
-    from surveys.nps_card import nps_card
+    from core.period import Period
+    from portal.dashboard.cards.nps import nps_card
 
     _id, token = invitation(world["customer_a"])
     with app.test_request_context():

@@ -1,4 +1,4 @@
-"""Recommended articles: on the dashboard for key features the account does not use yet, and for maturity levels."""
+"""Articles to recommend: for key features an account does not use yet, and for maturity levels."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +9,6 @@ from models.accounts import Account
 from models.db import Session
 from models.knowledge import Article, KbArticleLevel, kb_article_feature
 from models.usage import KeyFeature, UsageFeatureDay
-from portal.dashboard.cards import Card, Period, card_provider
 
 UNUSED_AFTER_DAYS = 90  # a key feature with no usage row in this many days counts as not used
 MAX_FEATURES = 3
@@ -35,15 +34,6 @@ def unused_feature_articles(account: Account, as_of) -> list[tuple[KeyFeature, l
         if len(entry[1]) < ARTICLES_PER_FEATURE:
             entry[1].append(article)
     return list(grouped.values())[:MAX_FEATURES]
-
-
-@card_provider(70)
-def recommended_articles_card(account: Account, period: Period) -> Card | None:
-    """Articles about the key features the account does not use yet."""
-    items = unused_feature_articles(account, period.end)
-    if not items:
-        return None
-    return Card("kb/_recommend_card.html", {"items": items, "days": UNUSED_AFTER_DAYS})
 
 
 def articles_for_levels(levels: list[int]) -> list[Article]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.period import Period
 from models.accounts import Account
 from models.db import Session
 from models.playbooks import Playbook, PlaybookEpisode
-from portal.dashboard.cards import Card, Period, card_provider
+from portal.dashboard.cards.registry import Card, card_provider
 
 
 def messages_for(account_id: int) -> list[tuple[str, str]]:

@@ -1,15 +1,16 @@
 """Dashboard card: the account's current maturity level and its change since the previous assessment."""
 from __future__ import annotations
 
+from core.period import Period
 from models.accounts import Account
-from portal.dashboard.cards import Card, Period, card_provider
+from portal.dashboard.cards.registry import Card, card_provider
 from surveys.maturity import queries
 
 
 @card_provider(40)
 def maturity_card(account: Account, period: Period) -> Card | None:
-    """The latest overall level with its change; None before the first result."""
-    rounds = queries.rounds_with_results(account.id)
+    """The latest overall level on the period's last day with its change; None before the first result."""
+    rounds = [r for r in queries.rounds_with_results(account.id) if r.taken_on <= period.end]
     if not rounds:
         return None
     latest = rounds[-1]

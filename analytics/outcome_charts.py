@@ -1,0 +1,68 @@
+"""Charts of health, sentiment and the period against the one before: plain data in, Bokeh out (no DB, no Flask)."""
+from __future__ import annotations
+
+from datetime import date
+
+from bokeh.models import ColumnDataSource, HoverTool, Legend, Range1d, Span
+from bokeh.plotting import figure
+
+from analytics.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, _ms, finish
+
+
+def _plot(title: str, y_label: str, x_label: str, height: int = 300, **kw):
+    plot = figure(title=title, height=height, sizing_mode="stretch_width", toolbar_location="above", tools="save", **kw)
+    plot.xaxis.axis_label = x_label
+    plot.yaxis.axis_label = y_label
+    return plot
+
+
+def health_history_figure(points: list[tuple[date, float]], red_below: float, green_from: float):
+    """An account's daily health score over the period, with the band thresholds as lines."""
+    plot = _plot("Health score", "Health score (0–100)", "Day (UTC)", x_axis_type="datetime")
+    source = ColumnDataSource({"x": [_ms(day) for day, _ in points], "score": [score for _, score in points],
+                               "when": [day.strftime("%-d %b %Y") for day, _ in points]})
+    line = plot.line("x", "score", source=source, color=BLUE, line_width=2)
+    ends = [_ms(points[0][0]), _ms(points[-1][0])]
+    red = plot.line(ends, [red_below, red_below], color=VERMILLION, line_dash="dashed", line_width=1.5)
+    green = plot.line(ends, [green_from, green_from], color=GREEN, line_dash="dotted", line_width=1.5)
+    plot.y_range = Range1d(0, 100)
+    plot.add_tools(HoverTool(renderers=[line], tooltips=[("Day", "@when"), ("Score", "@score{0} of 100")], mode="vline"))
+    return finish(plot, Legend(items=[("Health score", [line]), (f"At risk below {red_below:g}", [red]),
+                                      (f"Healthy from {green_from:g}", [green])]))
+
+
+def nps_month_figure(months: list[dict]):
+    """NPS per calendar month with its 95% margin; months without answers are gaps, not joined neighbours.
+
+    months: [{"month": date (1st), "nps": float | None, "margin": float | None, "responses": int}].
+    """
+    plot = _plot("NPS per month", "NPS (−100 to +100)", "Month (UTC)", x_axis_type="datetime")
+    nan = float("nan")
+    source = ColumnDataSource({
+        "x": [_ms(row["month"]) for row in months],
+        "nps": [nan if row["nps"] is None else row["nps"] for row in months],
+        "low": [nan if row["nps"] is None else max(-100.0, row["nps"] - row["margin"]) for row in months],
+        "high": [nan if row["nps"] is None else min(100.0, row["nps"] + row["margin"]) for row in months],
+        "n": [row["responses"] for row in months],
+        "when": [row["month"].strftime("%B %Y") for row in months],
+    })
+    band = plot.varea(x="x", y1="low", y2="high", source=source, fill_color=SKY, fill_alpha=0.3)
+    line = plot.line("x", "nps", source=source, color=BLUE, line_width=2)
+    dots = plot.scatter("x", "nps", source=source, color=BLUE, size=8)
+    plot.add_layout(Span(location=0, dimension="width", line_color=GREY, line_dash="dashed"))
+    plot.y_range = Range1d(-100, 100)
+    plot.add_tools(HoverTool(renderers=[dots], tooltips=[("Month", "@when"), ("NPS", "@nps{+0}"), ("Answers", "@n")]))
+    return finish(plot, Legend(items=[("NPS", [line, dots]), ("Likely range (95%)", [band])]))
+
+
+def period_compare_figure(days: list[date], current: list[int], previous: list[int]):
+    """Active users per day of the period against the same day of the comparison period."""
+    plot = _plot("Active users per day", "Active users (people)", "Day of the period")
+    index = list(range(1, len(days) + 1))
+    now = ColumnDataSource({"i": index, "users": current, "when": [day.strftime("%-d %b %Y") for day in days]})
+    before = ColumnDataSource({"i": index[: len(previous)], "users": previous[: len(index)]})
+    before_line = plot.line("i", "users", source=before, color=ORANGE, line_width=2, line_dash="dashed")
+    now_line = plot.line("i", "users", source=now, color=BLUE, line_width=2)
+    plot.y_range.start = 0
+    plot.add_tools(HoverTool(renderers=[now_line], tooltips=[("Day", "@when"), ("Active users", "@users")], mode="vline"))
+    return finish(plot, Legend(items=[("This period", [now_line]), ("Comparison period", [before_line])]))

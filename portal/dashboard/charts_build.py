@@ -1,0 +1,96 @@
+"""The dashboard's charts for an account and period: read the data, draw it, serialise it (or an empty-state sentence)."""
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from analytics import charts, datasets, outcome_charts
+from analytics.health.recompute import health_bands
+from core.period import Period
+from models.accounts import Account
+from models.db import Session, utcnow
+from models.health import HealthScore
+from models.surveys import SurveyResponse
+from portal.charts import figure_json
+from surveys.nps import queries as nps_queries
+
+CHART_NAMES = ("active_users", "activity", "feature_adoption", "nps_trend", "health_history")
+
+
+def empty(message: str) -> str:
+    """The JSON of a chart with nothing to draw: the sentence shown in its place."""
+    return json.dumps({"empty": True, "message": message})
+
+
+def complete_days(period: Period) -> Period | None:
+    """The period without today, which is not over yet (None when only today is left)."""
+    last = min(period.end, utcnow().date() - timedelta(days=1))
+    return Period(period.start, last) if last >= period.start else None
+
+
+def signature(account: Account, name: str, period: Period) -> tuple:
+    """What else a chart drew, beyond the account's usage: its answers or its stored scores."""
+    if name == "nps_trend":
+        return tuple(Session.execute(select(func.count(SurveyResponse.id), func.max(SurveyResponse.id))
+                                     .where(SurveyResponse.account_id == account.id)).one())
+    if name == "health_history":
+        return tuple(Session.execute(select(func.count(HealthScore.as_of), func.max(HealthScore.as_of))
+                                     .where(HealthScore.account_id == account.id)).one())
+    return ()
+
+
+def _usage(account: Account, name: str, period: Period) -> str:
+    days_period = complete_days(period)
+    if days_period is None:
+        return empty("Today is not over yet; its usage is drawn from tomorrow on.")
+    days = datasets.usage_days(account.id, days_period.start, days_period.end)
+    if not any(day["events"] for day in days):
+        return empty(f"No usage was recorded from {days_period.short_label()}. "
+                     "It is drawn here as soon as the product sends events.")
+    if name == "active_users":
+        weeks = datasets.weekly_active_users(account.id, days_period.start, days_period.end)
+        return figure_json(charts.active_users_figure(days, weeks, account.seats))
+    return figure_json(charts.activity_figure(days))
+
+
+def _adoption(account: Account, period: Period) -> str:
+    adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
+    if not adoption:
+        return empty("No key features are defined yet; once your vendor marks them, their use is drawn here.")
+    active = datasets.active_users_between(account.id, period.start, period.end)
+    if not active:
+        return empty("No one used the product in this period, so no key feature was used yet.")
+    return figure_json(charts.feature_adoption_figure(adoption, active))
+
+
+def _nps(account: Account, period: Period) -> str:
+    months = [{"month": start, "nps": result.nps, "margin": result.margin_of_error, "responses": result.responses}
+              for start, _end, result in nps_queries.nps_trend([account.id], period.start, period.end, "month")]
+    if not any(row["responses"] for row in months):
+        return empty("No survey answers in this period; the NPS per month is drawn once people answer.")
+    return figure_json(outcome_charts.nps_month_figure(months))
+
+
+def _health(account: Account, period: Period) -> str:
+    points = Session.execute(
+        select(HealthScore.as_of, HealthScore.score)
+        .where(HealthScore.account_id == account.id, HealthScore.as_of.between(period.start, period.end))
+        .order_by(HealthScore.as_of)).all()
+    if not points:
+        return empty("No health score was stored in this period; scores are kept from the first daily recompute on.")
+    bands = health_bands()
+    return figure_json(outcome_charts.health_history_figure([(row.as_of, float(row.score)) for row in points],
+                                                            bands["red_below"], bands["green_from"]))
+
+
+def build(account: Account, name: str, period: Period) -> str:
+    """Build and serialise one chart (the costly step)."""
+    if name == "feature_adoption":
+        return _adoption(account, period)
+    if name == "nps_trend":
+        return _nps(account, period)
+    if name == "health_history":
+        return _health(account, period)
+    return _usage(account, name, period)
