@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from analytics.health.recompute import health_now
-from analytics.onboarding import onboarding_state
+from analytics.health.onboarding import onboarding_state
 from portal.api.core import api_account_or_404, api_blueprint
 
 bp = api_blueprint("api_health", __name__)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from analytics.datasets import feature_usage, usage_days
+from analytics.usage.datasets import feature_usage, usage_days
 from portal.api.core import api_account_or_404, api_blueprint, date_range, invalid
 
 bp = api_blueprint("api_usage", __name__)

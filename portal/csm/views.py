@@ -22,8 +22,8 @@ from analytics.health.warnings import KIND_TITLES, figures_of
 from analytics.portfolio import (DEFAULT_GROSS_MARGIN, account_rows, advocate_tail, at_risk_tail, band_changes,
                                  histogram, nps_by_account, renewals_due, sort_rows, vendor_metrics)
 from core.settings import get_setting, set_setting
-from analytics.onboarding import first_event_days, min_days, onboarding_ids
-from analytics.warning_figures import describe as describe_figures
+from analytics.health.onboarding import first_event_days, min_days, onboarding_ids
+from analytics.health.warning_figures import describe as describe_figures
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from analytics import charts, datasets, outcome_charts
+from analytics.usage import charts
+from analytics.usage import datasets
+from analytics.health import outcome_charts
 from analytics.health.recompute import health_bands
 from core.period import Period
 from models.accounts import Account

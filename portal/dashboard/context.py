@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from analytics import datasets
-from analytics.onboarding import onboarding_state
+from analytics.usage import datasets
+from analytics.health.onboarding import onboarding_state
 from core.lru import LruCache
 from analytics.plan.progress import format_value
 from analytics.plan.queries import plan_views

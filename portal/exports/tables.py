@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
-from analytics.datasets import feature_usage, usage_days
+from analytics.usage.datasets import feature_usage, usage_days
 from analytics.portfolio import AccountRow
 from analytics.health.warnings import KIND_TITLES
 from core.tabular import Table

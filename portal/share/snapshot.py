@@ -8,9 +8,9 @@ from datetime import date, timedelta
 from flask import render_template
 from sqlalchemy import select
 
-from analytics import datasets
+from analytics.usage import datasets
 from analytics.health.history import score_on
-from analytics.outcome_charts import period_compare_figure
+from analytics.health.outcome_charts import period_compare_figure
 from core.period import Period
 from models.accounts import Account
 from models.db import Session

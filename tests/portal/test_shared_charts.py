@@ -45,7 +45,7 @@ def _usage(api) -> None:
 
 
 def _count_builds(monkeypatch) -> list:
-    from analytics import charts
+    from analytics.usage import charts
 
     built = []
     original = charts.activity_figure

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from analytics.health.recompute import health_now
 from analytics.health.history import score_on
-from analytics.onboarding import onboarding_state
+from analytics.health.onboarding import onboarding_state
 from analytics.health.scoring import COMPONENT_LABELS, Component, HealthResult, biggest_lever
 from core.period import Period
 from models.accounts import Account

@@ -6,7 +6,7 @@ from datetime import date
 from bokeh.models import ColumnDataSource, HoverTool, Legend, Range1d, Span
 from bokeh.plotting import figure
 
-from analytics.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, _ms, finish
+from analytics.usage.charts import BLUE, GREEN, GREY, ORANGE, SKY, VERMILLION, _ms, finish
 
 
 def _plot(title: str, y_label: str, x_label: str, height: int = 300, **kw):
