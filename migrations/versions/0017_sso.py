@@ -1,13 +1,13 @@
 """Single sign-on: connections, e-mail domains, identities, used one-time sign-in tokens.
 
-Revision ID: 0012_sso
-Revises: 0011
+Revision ID: 0017_sso
+Revises: 0016_brand_mail
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_sso"
-down_revision = "0011"
+revision = "0017_sso"
+down_revision = "0016_brand_mail"
 branch_labels = None
 depends_on = None
 

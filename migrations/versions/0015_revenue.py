@@ -1,13 +1,13 @@
 """revenue: ARR history (backfilled with each account's current ARR from its customer-since day) and forecast models
 
-Revision ID: 0012_revenue
-Revises: 0011
+Revision ID: 0015_revenue
+Revises: 0014_integrations
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_revenue"
-down_revision = "0011"
+revision = "0015_revenue"
+down_revision = "0014_integrations"
 branch_labels = None
 depends_on = None
 

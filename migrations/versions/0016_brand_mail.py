@@ -1,13 +1,13 @@
 """Mail headers kept with each outbox message; article search indexes every word of the visible text.
 
-Revision ID: 0012_brand_mail
-Revises: 0011
+Revision ID: 0016_brand_mail
+Revises: 0015_revenue
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_brand_mail"
-down_revision = "0011"
+revision = "0016_brand_mail"
+down_revision = "0015_revenue"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """Imported knowledge articles keep their source id, so a second import updates them.
 
-Revision ID: 0012_imports
-Revises: 0011
+Revision ID: 0013_imports
+Revises: 0012_event_partitions
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_imports"
-down_revision = "0011"
+revision = "0013_imports"
+down_revision = "0012_event_partitions"
 branch_labels = None
 depends_on = None
 

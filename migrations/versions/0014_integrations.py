@@ -1,14 +1,14 @@
 """integrations: the Segment-compatible source (mappings, groups, parked messages, debugger log) and webhooks
 
-Revision ID: 0012_integrations
-Revises: 0011
+Revision ID: 0014_integrations
+Revises: 0013_imports
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0012_integrations"
-down_revision = "0011"
+revision = "0014_integrations"
+down_revision = "0013_imports"
 branch_labels = None
 depends_on = None
 
