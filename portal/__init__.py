@@ -28,6 +28,9 @@ BLUEPRINTS = (
     "surveys.maturity_views:bp",
     "knowledge.views:bp",
     "portal.playbooks.views:bp",
+    "portal.auth.two_factor_views:bp",
+    "portal.audit.views:bp",
+    "portal.view_as:bp",
 )
 
 
