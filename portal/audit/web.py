@@ -26,3 +26,10 @@ def audit(action: str, *, account: Any = None, target: str = "", detail: str = "
         detail=detail, address=request.remote_addr or "", user_agent=request.headers.get("User-Agent", ""),
         actor_email=actor_email,
     )
+
+
+def audit_article_status(article: Any, before: Optional[str], actor: Any = None) -> None:
+    """Audit an article that became published or archived by this request (other changes are revisions)."""
+    if article.status == before or article.status not in ("published", "archived"):
+        return
+    audit(f"article.{article.status}", target=f"article {article.slug}", detail=article.title, actor=actor)

@@ -9,8 +9,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from models.db import Session, utcnow
+from models.accounts import Account
 from models.health import ShareLink, ShareVisit
 from portal.access import account_or_404
+from portal.audit.web import audit
 from portal.charts import chart_response, figure_json
 from portal.dashboard.cards import Card
 from portal.services import ServiceError
@@ -57,8 +59,11 @@ def manage(ext: str):
     status = 200
     if form.validate_on_submit():
         try:
-            token, _ = create_link(account, current_user, form.start.data, form.end.data, form.note.data or "",
-                                   form.expires_in_days.data)
+            token, link = create_link(account, current_user, form.start.data, form.end.data, form.note.data or "",
+                                      form.expires_in_days.data)
+            audit("share.created", account=account, target=f"review link {link.id}",
+                  detail=f"Period {form.start.data.isoformat()} to {form.end.data.isoformat()}, "
+                         f"valid {form.expires_in_days.data} days.")
             Session.commit()
             new_url = url_for("share.review", token=token, _external=True)
             flash("Review link created. Copy it now: it is shown only once.", "success")
@@ -87,6 +92,7 @@ def revoke(ext: str, link_id: int):
     if not RevokeForm().validate_on_submit():
         abort(400)
     revoke_link(link)
+    audit("share.revoked", account=account, target=f"review link {link.id}")
     Session.commit()
     flash("The link was revoked; it now answers 410 Gone.", "success")
     return redirect(url_for("share.manage", ext=account.external_id))
@@ -105,6 +111,7 @@ def review(token: str):
     """The read-only review: the snapshot frozen at creation, and what changed since the previous review."""
     link = _valid_link_or_gone(token)
     log_visit(link, request.remote_addr or "", request.headers.get("User-Agent", ""))
+    audit("share.viewed", account=Session.get(Account, link.account_id), target=f"review link {link.id}")
     Session.commit()
     snapshot = json.loads(link.snapshot_json)
     earlier = previous_link(link)
