@@ -36,7 +36,7 @@ def provisioning_uri(secret: str, email: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code of a URI as inline SVG markup, drawn here (no image host involved)."""
-    return segno.make(uri, error="m").svg_inline(scale=5, border=2, title="QR code for your authenticator app")
+    return segno.make(uri, error="m").svg_inline(scale=5, border=4, title="QR code for your authenticator app")
 
 
 def is_enrolled(user_id: int) -> bool:
