@@ -66,8 +66,8 @@ def export():
         return Response(" ".join(problems) + "\n", status=400, mimetype="text/plain")
     rows = Session.scalars(scoped(current_user, wanted).limit(EXPORT_LIMIT)).all()
     body = to_csv(rows)
-    audit("export.audit", detail=f"{len(rows)} entries; filters: " + ", ".join(
-        f"{k}={v}" for k, v in vars(wanted).items() if v) if any(vars(wanted).values()) else f"{len(rows)} entries.")
+    used = ", ".join(f"{name}={value}" for name, value in vars(wanted).items() if value)
+    audit("export.audit", detail=f"{len(rows)} entries" + (f"; filters: {used}." if used else "."))
     Session.commit()
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="audit-log.csv"'})

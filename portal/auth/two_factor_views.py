@@ -151,7 +151,6 @@ def disable():
             Session.commit()
             flash("Two-factor sign-in is off. Signing in now needs only your password.", "success")
             return redirect(url_for("two_factor.setup"))
-        Session.commit()  # a replayed or wrong code still moved nothing; keep the step taken, if any
         flash(WRONG_CODE, "danger")
     return redirect(url_for("two_factor.setup"))
 

@@ -283,11 +283,11 @@ def test_no_route_changes_or_removes_an_entry(app, world, api_token):
     _entries(app, world)
     with app.app_context():
         token = api_token(world["admin"])
-    ids = [row[0] for row in before]
     browser = app.test_client()
     sign_in(browser, world["admin"])
     with app.app_context():
         before = _snapshot()
+    ids = [row[0] for row in before]
     tried, failed = 0, []
     for rule in app.url_map.iter_rules():
         methods = sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}) + ["GET"]
