@@ -6,8 +6,19 @@ Revises: 0011
 import sqlalchemy as sa
 from alembic import op
 
-from models.audit import POSTGRES_GUARD_DDL, SQLITE_GUARD_DDL
-
+# The append-only guard, as models/audit.py builds it for create_all (copied: a migration stays as written).
+SQLITE_GUARD_DDL = tuple(
+    f"CREATE TRIGGER IF NOT EXISTS audit_entry_no_{verb.lower()} BEFORE {verb} ON audit_entry "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END"
+    for verb in ("UPDATE", "DELETE")
+)
+POSTGRES_GUARD_DDL = (
+    "CREATE OR REPLACE FUNCTION audit_entry_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+    "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_entry",
+    "CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_entry "
+    "FOR EACH ROW EXECUTE FUNCTION audit_entry_refuse_change()",
+)
 revision = "0012_accountability"
 down_revision = "0011"
 branch_labels = None
