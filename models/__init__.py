@@ -1,6 +1,7 @@
 """SQLAlchemy models of the portal, one module per area; importing this registers them all."""
 from models import (  # noqa: F401
     accounts,
+    audit,
     health,
     knowledge,
     mail,
@@ -11,6 +12,7 @@ from models import (  # noqa: F401
     segment,
     sso,
     surveys,
+    two_factor,
     usage,
     webhooks,
 )

@@ -67,6 +67,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.plan import views as plan_pages
     from portal.playbooks import views as playbook_pages
     from portal.share import views as share_pages
+    from portal import view_as as view_as_pages
+    from portal.audit import views as audit_pages
+    from portal.auth import two_factor_views as two_factor_pages
     from portal.auth.sso import views as sso_pages
     from portal.embed import views as embed_pages
     from portal.api import forecast as api_forecast
@@ -83,6 +86,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         auth_pages.bp, misc.bp, charts.bp, admin_pages.bp, dashboard_pages.bp, plan_pages.bp,
         key_features_pages.bp, csm_pages.bp, share_pages.bp, api_meta.bp, api_events.bp, api_usage.bp,
         api_surveys.bp, api_kb.bp, api_health.bp, nps_pages.bp, maturity_pages.bp, kb_pages.bp, playbook_pages.bp,
+        view_as_pages.bp,
+        audit_pages.bp,
+        two_factor_pages.bp,
         sso_pages.bp,
         embed_pages.bp,
         api_forecast.bp,

@@ -46,6 +46,7 @@ def nav_items() -> list[NavItem]:
             ("Surveys", "surveys.analytics", {}),
             ("Follow-ups", "surveys.followups", {}),
             ("Playbooks", "playbooks.index", {}),
+            ("Audit log", "audit.entries", {}),
         ]
     wanted.append(("Knowledge base", "kb.index", {}))
     if current_user.role == "admin":

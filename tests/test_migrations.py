@@ -7,6 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 
 import models
@@ -73,3 +74,20 @@ def test_upgrade_twice_changes_nothing(empty_database_url):
         tables = set(engine.dialect.get_table_names(connection))
     engine.dispose()
     assert {"account", "user", "usage_event", "alembic_version"} <= tables
+
+
+def test_upgraded_audit_log_refuses_changes(empty_database_url):
+    """After `db upgrade` the database itself keeps audit entries append-only."""
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO audit_entry (at, action, actor_email, account_external_id, target, detail, address, user_agent) "
+            "VALUES (CURRENT_TIMESTAMP, 'signin.success', 'pat@example.test', '', '', '', '', '')"))
+    for statement in ("UPDATE audit_entry SET detail = 'rewritten'", "DELETE FROM audit_entry"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with engine.begin() as connection:
+                connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT detail FROM audit_entry")).scalars().all() == [""]
+    engine.dispose()

@@ -13,6 +13,7 @@ from models.db import Session
 from portal import services
 from portal.access import admin_required
 from portal.admin.forms import AccountEditForm, AccountForm, ArrChangeForm, TokenForm, UserCreateForm, UserEditForm
+from portal.audit.web import audit
 from portal.auth.forms import EmptyForm
 from portal.auth.reset import queue_reset_mail
 
@@ -211,6 +212,7 @@ def user_new():
             )
             if not form.password.data:
                 queue_reset_mail(user)
+            audit("user.created", account=user.account, target=f"user {user.email}", detail=f"Role {user.role}.")
         except services.ServiceError as error:
             Session.rollback()
             _show_service_error(form, error)
@@ -237,8 +239,10 @@ def user_edit(user_id: int):
                 "You cannot take away your own admin rights or deactivate yourself; ask another admin."]
         else:
             try:
+                before = _user_facts(user)
                 services.update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
                                      account_external_id=form.account.data or None, is_active=form.is_active.data)
+                _audit_user_change(user, before)
             except services.ServiceError as error:
                 Session.rollback()
                 _show_service_error(form, error)
@@ -247,6 +251,21 @@ def user_edit(user_id: int):
                 flash(f"User {user.email} saved.", "success")
                 return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user), (422 if form.errors else 200)
+
+
+def _user_facts(user: User) -> dict:
+    return {"e-mail": user.email, "name": user.name, "role": user.role,
+            "account": user.account.external_id if user.account else "", "active": user.is_active}
+
+
+def _audit_user_change(user: User, before: dict) -> None:
+    """One entry for a saved user: a role change when the role changed, else a user change (if anything did)."""
+    Session.flush()
+    after = _user_facts(user)
+    changed = [f"{key} {before[key]!s} → {after[key]!s}" for key in before if before[key] != after[key]]
+    if changed:
+        action = "user.role_changed" if before["role"] != after["role"] else "user.changed"
+        audit(action, account=user.account, target=f"user {user.email}", detail="; ".join(changed) + ".")
 
 
 @bp.post("/users/<int:user_id>/reset-password")
@@ -273,6 +292,7 @@ def user_tokens(user_id: int):
     new_token = None
     if form.validate_on_submit():
         new_token = services.create_token(email=user.email, name=form.name.data)
+        audit("token.created", account=user.account, target=f"user {user.email}", detail=f"Token “{form.name.data or ''}”.")
         Session.commit()
         form = TokenForm(formdata=None)
     tokens = Session.scalars(
@@ -292,6 +312,8 @@ def token_revoke(user_id: int, token_id: int):
         abort(404, "No such token.")
     if EmptyForm().validate_on_submit():
         services.revoke_token(token)
+        audit("token.revoked", account=user.account, target=f"user {user.email}",
+              detail=f"Token “{token.name or token.id}”.")
         Session.commit()
         flash(f"Token {token.name or token.id} revoked; requests made with it now get 401.", "success")
     return redirect(url_for("admin.user_tokens", user_id=user.id))

@@ -13,6 +13,7 @@ from knowledge import services
 from knowledge.search import normalize_query, search
 from models.db import Session
 from portal.api.core import api_blueprint, api_user, invalid, json_body, require_role
+from portal.audit.web import audit_article_status
 from portal.services import ServiceError
 
 bp = api_blueprint("api_kb", __name__)
@@ -53,6 +54,7 @@ def create_article():
             services.ArticleInput(title=title, body_markdown=body, status=status, category=category, tags=tags),
             api_user(),
         )
+        audit_article_status(article, None, actor=api_user())
     except services.BodyTooLarge as error:
         Session.rollback()
         abort(413, str(error))

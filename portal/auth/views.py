@@ -13,6 +13,8 @@ from portal.auth.forms import ChangePasswordForm, EmptyForm, ForgotPasswordForm,
 from core.passwords import dummy_verify, hash_password, needs_rehash, verify_password
 from portal.auth.reset import queue_reset_mail, user_for_reset_token
 from portal.auth.sso.start import continue_to, provider_sign_out_url, sso_redirect_for_login
+from portal.audit.web import audit
+from portal.auth.two_factor_views import begin_second_step
 from portal.extensions import limiter
 from portal.navigation import landing_url
 from portal.security import start_session
@@ -67,9 +69,17 @@ def login():
             user.last_login_at = utcnow()
             if needs_rehash(user.password_hash):  # hashed with older parameters: upgrade while we hold the password
                 user.password_hash = hash_password(form.password.data)
+            second_step = begin_second_step(user, form.remember.data, safe_next(request.args.get("next")))
+            if second_step is not None:  # the sign-in is audited when the code is checked
+                Session.commit()
+                return second_step
+            audit("signin.success", actor=user, account=user.account, detail="Password.")
             Session.commit()
             start_session(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or landing_url(user))
+        audit("signin.failure", actor=user, actor_email=form.email.data.strip().lower()[:254],
+              account=user.account if user else None, detail="A wrong e-mail or password, or a deactivated user.")
+        Session.commit()
         form.password.errors.append(GENERIC_FAILURE)
     return render_template("auth/login.html", form=form), (422 if form.errors else 200)
 

@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from analytics.revenue import services as revenue
+from core.audit import COMMAND_LINE, record
 from models.db import Session
 from portal import services
 
@@ -82,6 +83,8 @@ def create_user_command(email, password, role, account_external_id, name):
     user = services.create_user(
         email=email, password=password, role=role, account_external_id=account_external_id, name=name
     )
+    record("user.created", account=user.account, target=f"user {user.email}", detail=f"Role {user.role}.",
+           user_agent=COMMAND_LINE)
     click.echo(f"Created {user.role} {user.email}.")
 
 
@@ -92,5 +95,8 @@ def create_user_command(email, password, role, account_external_id, name):
 def create_token_command(email, name):
     """Create an API token; it is printed once, alone on the last line."""
     token = services.create_token(email=email, name=name)
+    owner = services.user_by_email(email)
+    record("token.created", account=owner.account, target=f"user {owner.email}", detail=f"Token “{name or ''}”.",
+           user_agent=COMMAND_LINE)
     click.echo("Store this token now; it cannot be shown again.")
     click.echo(token)

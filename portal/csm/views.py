@@ -28,6 +28,8 @@ from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
 from portal.access import admin_required, staff_required, visible_accounts, visible_or_404
+from portal.access import visible_accounts_clause
+from portal.audit.web import audit
 from portal.charts import cached_chart, chart_response, figure_json
 from portal.csm.forms import HealthSettingsForm, WarningActionForm
 from portal.csm.revenue import chosen_period, revenue_section
@@ -201,6 +203,8 @@ def health_settings():
                 set_setting("health.weights", new_weights)
                 set_setting("health.bands", new_bands)
                 set_setting("portfolio.gross_margin", float(form.gross_margin.data))
+                audit("settings.health", detail=f"Weights {json.dumps(new_weights, sort_keys=True)}; bands "
+                      f"{json.dumps(new_bands, sort_keys=True)}; gross margin {float(form.gross_margin.data)}.")
                 Session.commit()
                 flash(f"Health settings saved; {preview['changed']} accounts change band from the next recompute.", "success")
                 return redirect(url_for("csm.health_settings"))

@@ -15,6 +15,7 @@ from models.db import Session
 from models.knowledge import ARTICLE_STATUSES, Article, KbRevision
 from models.usage import KeyFeature
 from portal.access import admin_required
+from portal.audit.web import audit_article_status
 from portal.charts import chart_response, figure_json
 from portal.kb.blueprint import bp
 from portal.kb.forms import ArticleForm, ConfirmForm
@@ -77,6 +78,7 @@ def admin_new():
         try:
             article = services.create_article(_input(form), current_user)
             services.set_links(article, form.features.data or [], form.levels.data or [])
+            audit_article_status(article, None)
         except ServiceError as error:
             Session.rollback()
             flash(str(error), "error")
@@ -94,8 +96,10 @@ def admin_edit(article_id: int):
     article = _article_or_404(article_id)
     form = _form(article)
     if form.validate_on_submit():
+        before = article.status
         try:
             services.update_article(article, _input(form), current_user)
+            audit_article_status(article, before)
             services.set_links(article, form.features.data or [], form.levels.data or [])
         except ServiceError as error:
             Session.rollback()
@@ -185,7 +189,9 @@ def admin_restore(article_id: int, number: int):
     revision = _revision_or_404(article, number)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    before = article.status
     services.restore_revision(article, revision, current_user)
+    audit_article_status(article, before)
     Session.commit()
     flash(f"Revision {number} is the current text again.", "success")
     return redirect(url_for("kb.admin_edit", article_id=article.id))
@@ -198,7 +204,9 @@ def admin_archive(article_id: int):
     article = _article_or_404(article_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    before = article.status
     services.set_status(article, "archived", current_user)
+    audit_article_status(article, before)
     Session.commit()
     flash(f"“{article.title}” is archived; readers no longer see it.", "success")
     return redirect(url_for("kb.admin_list"))

@@ -7,10 +7,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from models.db import Session, utcnow
+from models.accounts import Account
 from models.health import ShareLink, ShareVisit
 from portal.access import account_or_404
 from portal.charts import chart_response
 from portal.dashboard.cards.registry import Card
+from portal.audit.web import audit
 from portal.services import ServiceError
 from portal.share.forms import RevokeForm, ShareLinkForm
 from portal.share.services import create_link, link_for_token, link_state, log_visit, previous_link, revoke_link
@@ -48,8 +50,11 @@ def manage(ext: str):
     status = 200
     if form.validate_on_submit():
         try:
-            token, _ = create_link(account, current_user, form.start.data, form.end.data, form.note.data or "",
-                                   form.expires_in_days.data)
+            token, link = create_link(account, current_user, form.start.data, form.end.data, form.note.data or "",
+                                      form.expires_in_days.data)
+            audit("share.created", account=account, target=f"review link {link.id}",
+                  detail=f"Period {form.start.data.isoformat()} to {form.end.data.isoformat()}, "
+                         f"valid {form.expires_in_days.data} days.")
             Session.commit()
             new_url = url_for("share.review", token=token, _external=True)
             flash("Review link created. Copy it now: it is shown only once.", "success")
@@ -78,6 +83,7 @@ def revoke(ext: str, link_id: int):
     if not RevokeForm().validate_on_submit():
         abort(400)
     revoke_link(link)
+    audit("share.revoked", account=account, target=f"review link {link.id}")
     Session.commit()
     flash("The link was revoked; it now answers 410 Gone.", "success")
     return redirect(url_for("share.manage", ext=account.external_id))
@@ -96,6 +102,7 @@ def review(token: str):
     """The read-only review: the snapshot frozen at creation, and what changed since the previous review."""
     link = _valid_link_or_gone(token)
     log_visit(link, request.remote_addr or "", request.headers.get("User-Agent", ""))
+    audit("share.viewed", account=Session.get(Account, link.account_id), target=f"review link {link.id}")
     Session.commit()
     snapshot = json.loads(link.snapshot_json)
     earlier = previous_link(link)

@@ -57,6 +57,11 @@ PAGES = [
     ("admin", "segment-new", "/playbooks/segments/new"),
     ("admin", "campaigns", "/surveys/campaigns"),
     ("admin", "outbox", "/surveys/outbox"),
+    ("customer", "two-factor-setup", "/account/two-factor"),
+    ("csm", "audit-log", "/audit/"),
+    ("admin", "audit-log-admin", "/audit/"),
+    ("csm", "view-as-start", "/accounts/ALPHA/view-as"),
+    ("admin", "sign-in-rules", "/admin/security"),
 ]
 
 DRAWN = {"customer-dashboard", "csm-dashboard", "share-review"}
