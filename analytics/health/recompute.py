@@ -9,7 +9,7 @@ from typing import Optional
 
 from sqlalchemy import and_, case, delete, func, insert, or_, select, text, true
 
-from analytics.health.history import latest_score, midnight, nps_by_account
+from analytics.health.history import latest_score, midnight, nps_by_account, score_on
 from analytics.health.scoring import (
     DEFAULT_BANDS,
     DEFAULT_WEIGHTS,

@@ -33,7 +33,7 @@ from analytics.playbooks.segments import (
 from core.settings import get_setting, set_setting
 from core.tiers import TIERS
 from models.accounts import Account, User
-from models.db import Session
+from models.db import Session, utcnow
 from models.usage import KeyFeature
 from portal.access import admin_required, staff_required, visible_accounts_clause
 from portal.charts import chart_response, figure_json

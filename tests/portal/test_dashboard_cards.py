@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from models.db import Session
+from portal.dashboard.cards import health as health_card
 from models.health import HealthScore
 
 TODAY = date.today()
@@ -15,8 +16,8 @@ def test_customer_dashboard_skips_the_forecast_that_staff_see(app, client, world
         Session.add(HealthScore(account_id=world["account_a"].id, as_of=TODAY, score=20, band="red", components_json="[]"))
         Session.commit()
     calls = []
-    real_forecast = analytics.health_card.current_forecast
-    monkeypatch.setattr(analytics.health_card, "current_forecast", lambda: calls.append(1) or real_forecast())
+    real_forecast = health_card.current_forecast
+    monkeypatch.setattr(health_card, "current_forecast", lambda: calls.append(1) or real_forecast())
 
     login(world["customer_a"])
     page = client.get("/accounts/ALPHA/")
