@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from core.tokens import new_token
-from core.validation import FieldErrors, ServiceError, normalise_email, parse_amount, parse_count, parse_date
+from core.validation import FieldErrors, ServiceError, normalise_email, parse_amount, parse_date
 from models.accounts import ROLES, Account, ApiToken, User
 from models.db import Session, utcnow
 from models.revenue import ArrChange

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import and_, case, delete, func, insert, or_, select, text, true
+from sqlalchemy import case, delete, func, insert, or_, select, text, true
 
 from analytics.health.history import latest_score, midnight, nps_by_account, score_on
 from analytics.health.scoring import (
