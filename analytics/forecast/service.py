@@ -83,18 +83,21 @@ _cache_lock = threading.Lock()
 
 def current_forecast() -> Forecast:
     """The newest stored forecast (parsed once per process per fit)."""
-    row_id = Session.scalar(select(ForecastModel.id).order_by(ForecastModel.id.desc()).limit(1))
-    if row_id is None:
+    newest = Session.execute(select(ForecastModel.id, ForecastModel.fitted_at)
+                             .order_by(ForecastModel.id.desc()).limit(1)).first()
+    if newest is None:
         return Forecast(None, "none", "", "The forecast has not been fitted yet: each health recompute fits it.")
+    # The database, the row and its fitting time name a fit; a row id alone repeats across databases.
+    key = (str(Session.get_bind().url), newest.id, newest.fitted_at)
     with _cache_lock:
-        if row_id in _cache:
-            return _cache[row_id]
-    row = Session.get(ForecastModel, row_id)
+        if key in _cache:
+            return _cache[key]
+    row = Session.get(ForecastModel, newest.id)
     model = json.loads(row.model_json)
     forecast = Forecast(row.as_of, row.kind, model.get("description", ""), model.get("reason", ""),
                         json.loads(row.backtest_json or "{}"),
                         {int(k): v for k, v in json.loads(row.risks_json or "{}").items()})
     with _cache_lock:
         _cache.clear()
-        _cache[row_id] = forecast
+        _cache[key] = forecast
     return forecast

@@ -144,7 +144,7 @@ def _adoption(deck: _Deck, snapshot: dict) -> None:
                [row["name"] for row in adoption], {"People": [row["users"] for row in adoption]})
     active = _figures(snapshot).get("active_users_in_period", 0)
     unused = [row["name"] for row in adoption if not row["users"]]
-    lines = [f"{snapshot['dashboard'].get('adopted_count', 0)} of {len(adoption)} key features were used by "
+    lines = [f"{_figures(snapshot).get('adopted_count', 0)} of {len(adoption)} key features were used by "
              f"{active} active people in the period."]
     if unused:
         lines.append("Not used yet: " + ", ".join(unused) + ".")

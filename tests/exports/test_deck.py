@@ -116,8 +116,8 @@ def test_deck_charts_equal_the_share_links_figures(app, world, client, create_us
     assert names == ["Key-feature adoption", "Sentiment (NPS)"] and components["Score"] == [40.0, 80.0]
 
     features, adoption = _series(charts["People who used each key feature in the period"])
-    assert features == [row["name"] for row in snapshot["dashboard"]["adoption"]] == ["Dashboards"]
-    assert adoption["People"] == [row["users"] for row in snapshot["dashboard"]["adoption"]]
+    assert features == [row["name"] for row in snapshot["figures"]["adoption"]] == ["Dashboards"]
+    assert adoption["People"] == [row["users"] for row in snapshot["figures"]["adoption"]]
 
     goals, progress = _series(charts[f"Progress toward target on {snapshot['period']['end']} (%)"])
     assert goals == ["Lead conversion"] and progress["Progress (%)"] == [snapshot["plan"][0]["progress_percent"]] == [20.0]

@@ -171,7 +171,8 @@ def test_pages_link_their_downloads(app, world, client):
     """The dashboard offers its tables in both formats; only staff see the review deck link."""
     sign_in(client, world["customer_a"])
     html = client.get("/accounts/ALPHA/?range=90").get_data(as_text=True)
-    start, end = (TODAY - timedelta(days=89)).isoformat(), TODAY.isoformat()
+    end_day = TODAY - timedelta(days=1)  # the last 90 complete days, up to yesterday
+    start, end = (end_day - timedelta(days=89)).isoformat(), end_day.isoformat()
     for table in ("usage", "features", "nps"):
         for fmt in ("csv", "xlsx"):
             assert f"/accounts/ALPHA/exports/{table}.{fmt}?start={start}&amp;end={end}" in html
