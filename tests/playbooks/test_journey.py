@@ -54,10 +54,10 @@ def test_csm_defines_previews_creates_and_dry_runs_a_playbook(page, live_server,
 
 
 def test_cohort_page_draws_its_charts(page, live_server, sign_in, shoot):  # noqa: F811
-    """The cohort heat-map table and the four charts load from the portal itself."""
+    """The cohort heat-map table and the five charts (the Kaplan–Meier curve among them) load from the portal itself."""
     sign_in(page, live_server.cast["admin"].email)
     page.goto("/playbooks/cohorts")
     assert page.get_by_role("heading", name="Logo retention (% of accounts)").is_visible()
-    expect(page.locator(".chart[data-chart-ready='true']")).to_have_count(4)
-    assert page.locator(".chart .bk-Figure, .chart.chart-empty").count() == 4
+    expect(page.locator(".chart[data-chart-ready='true']")).to_have_count(5)
+    assert page.locator(".chart .bk-Figure, .chart.chart-empty").count() == 5
     shoot(page, "playbooks-cohorts")
