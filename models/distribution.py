@@ -47,8 +47,6 @@ BLOCKERS: dict[int, str] = {
     1: "a primary key or unique constraint of a distributed table lacks account_id",
     2: "a foreign key between distributed tables is not composite on account_id",
     3: "the knowledge search trigger on kb_article (a reference table)",
-    4: "account.csm_id -> user ON DELETE SET NULL closes a cycle with user.account_id",
-    5: "survey_invitation.response_id and csm_task.episode_id are ON DELETE SET NULL",
     6: "staff rows with a NULL account_id in kb_search_log and kb_vote",
 }
 
@@ -86,13 +84,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str, str], int] = {
     ("survey_invitation", "composite_fk", "response_id"): 2,
     # Blocker 3: the tsvector trigger keeps kb_article.search_vector up to date.
     ("kb_article", "trigger", "kb_article_search_refresh"): 3,
-    # Blocker 4: account and user point at each other with acting foreign keys, so neither can be
-    # converted first (a reference table may point at a not yet converted one with NO ACTION only).
-    ("account", "reference_fk_cycle", "csm_id"): 4,
-    ("user", "reference_fk_cycle", "account_id"): 4,
-    # Blocker 5: SET NULL would null account_id too once these keys are composite.
-    ("csm_task", "fk_action", "episode_id"): 5,
-    ("survey_invitation", "fk_action", "response_id"): 5,
     # Blocker 6: staff searches and votes are stored with a NULL account_id.
     ("kb_search_log", "account_id_not_null", "account_id"): 6,
     ("kb_vote", "account_id_not_null", "account_id"): 6,

@@ -19,13 +19,17 @@ Violations that exist today are listed in models.distribution.KNOWN_VIOLATIONS w
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, delete, func, select, text
 from sqlalchemy.engine import Connection
 
 import models
 from models import distribution
+from models.accounts import Account
+from models.db import Session, utcnow
+from models.surveys import SurveyCampaign, SurveyInvitation, SurveyResponse
 from tests.conftest import PG_URL
 
 QUIET_ACTIONS = ("a", "r")  # pg_constraint codes of NO ACTION and RESTRICT
@@ -148,10 +152,10 @@ def test_live_schema_breaks_the_plan_only_where_the_allowlist_says(postgres):
 def test_checker_catches_tables_that_break_the_plan(postgres):
     """Tables made to break each rule are caught, each by its rule (created and rolled back)."""
     for statement in (
-        "CREATE TABLE probe_rows (id serial PRIMARY KEY, account_id integer REFERENCES account (id), "
-        "response_id integer REFERENCES survey_response (id) ON DELETE SET NULL, token text UNIQUE)",
-        "CREATE TRIGGER probe_trigger BEFORE INSERT ON probe_rows FOR EACH ROW "
-        "EXECUTE FUNCTION suppress_redundant_updates_trigger()",
+        ("CREATE TABLE probe_rows (id serial PRIMARY KEY, account_id integer REFERENCES account (id), "
+         "response_id integer REFERENCES survey_response (id) ON DELETE SET NULL, token text UNIQUE)"),
+        ("CREATE TRIGGER probe_trigger BEFORE INSERT ON probe_rows FOR EACH ROW "
+         "EXECUTE FUNCTION suppress_redundant_updates_trigger()"),
         "CREATE TABLE probe_shared (id integer PRIMARY KEY, link_id integer REFERENCES share_link (id))",
         "CREATE TABLE probe_unplanned (id integer PRIMARY KEY)",
         "ALTER TABLE setting ADD COLUMN probe_user_id integer REFERENCES \"user\" (id) ON DELETE CASCADE",
@@ -174,3 +178,24 @@ def test_checker_catches_tables_that_break_the_plan(postgres):
         ("setting", "reference_fk_cycle", "probe_user_id"),
         ("user", "reference_fk_cycle", "probe_setting_key"),
     }
+
+
+def test_an_account_goes_with_its_answered_invitations(world):
+    """survey_invitation.response_id is NO ACTION; both rows still go when their account is deleted."""
+    account, person = world["account_a"], world["customer_a"]
+    campaign = SurveyCampaign(name="Quarterly", question="How likely are you to recommend us?")
+    response = SurveyResponse(account_id=account.id, client_id="inv:1", respondent=person.email, user_id=person.id,
+                              score=9)
+    Session.add_all([campaign, response])
+    Session.flush()
+    Session.add(SurveyInvitation(campaign_id=campaign.id, account_id=account.id, user_id=person.id, email=person.email,
+                                 token_salt="salt", token_hash="h" * 64, expires_at=utcnow() + timedelta(days=14),
+                                 answered_at=utcnow(), response_id=response.id))
+    Session.commit()
+
+    Session.execute(delete(Account).where(Account.id == account.id))
+    Session.commit()
+
+    assert Session.scalar(select(func.count()).select_from(SurveyInvitation)) == 0
+    assert Session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
