@@ -40,7 +40,7 @@ class Account(Base):
     seats: Mapped[int] = mapped_column(Integer, default=0)  # licensed seats
     renewal_date: Mapped[Optional[date]] = mapped_column(Date)  # next renewal
     customer_since: Mapped[date] = mapped_column(Date)  # first day as a customer; usage before is refused
-    csm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL", use_alter=True), index=True)  # assigned CSM
+    csm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", use_alter=True), index=True)  # assigned CSM (NO ACTION: unassign before deleting the user)
     status: Mapped[str] = mapped_column(String(20), default="active")  # active or churned
     churned_on: Mapped[Optional[date]] = mapped_column(Date)  # day the account churned, if it did
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # row creation

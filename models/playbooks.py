@@ -116,7 +116,7 @@ class CsmTask(Base):
     id: Mapped[int] = mapped_column(primary_key=True)  # database key
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # the account it is about
     playbook_id: Mapped[Optional[int]] = mapped_column(ForeignKey("playbook.id", ondelete="SET NULL"), index=True)  # raised by
-    episode_id: Mapped[Optional[int]] = mapped_column(ForeignKey("playbook_episode.id", ondelete="SET NULL"))  # in which episode
+    episode_id: Mapped[Optional[int]] = mapped_column(ForeignKey("playbook_episode.id"))  # in which episode (NO ACTION: delete_playbook clears it)
     csm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)  # assigned CSM
     text: Mapped[str] = mapped_column(Text)  # what to do
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when raised

@@ -82,7 +82,7 @@ class SurveyInvitation(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the link stops working then
     reminded_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # the one reminder, if sent
     answered_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # when answered
-    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("survey_response.id", ondelete="SET NULL"))  # the answer
+    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("survey_response.id"))  # the answer (NO ACTION: responses go only with their account)
 
 
 class SurveyOptOut(Base):

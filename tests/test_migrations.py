@@ -7,8 +7,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import models
 from models.db import make_engine
@@ -91,3 +91,36 @@ def test_upgraded_audit_log_refuses_changes(empty_database_url):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT detail FROM audit_entry")).scalars().all() == [""]
     engine.dispose()
+
+
+def test_upgraded_foreign_keys_of_the_distribution_plan_are_no_action(empty_database_url):
+    """After `db upgrade` an assigned CSM cannot be deleted (no SET NULL), yet an account still goes
+    with its answered invitations (NO ACTION is checked once the cascades are done)."""
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    now = "2026-01-05 10:00:00"
+    with engine.begin() as connection:
+        for statement in (
+            ("INSERT INTO \"user\" (id, email, name, role, session_version, is_active, created_at) "
+             f"VALUES (1, 'casey@example.test', 'Casey', 'csm', 1, true, '{now}')"),
+            ("INSERT INTO account (id, external_id, name, arr, seats, customer_since, status, csm_id, created_at, "
+             f"data_changed_at) VALUES (1, 'ALPHA', 'Alpha', 0, 0, '2025-01-01', 'active', 1, '{now}', '{now}')"),
+            ("INSERT INTO \"user\" (id, email, name, role, account_id, session_version, is_active, created_at) "
+             f"VALUES (2, 'pat@alpha.test', 'Pat', 'customer', 1, 1, true, '{now}')"),
+            ("INSERT INTO survey_campaign (id, name, question, audience, is_default, created_at) "
+             f"VALUES (1, 'Quarterly', 'How likely?', 'all', false, '{now}')"),
+            ("INSERT INTO survey_response (id, account_id, client_id, respondent, user_id, score, comment, ts) "
+             f"VALUES (1, 1, 'inv:1', 'pat@alpha.test', 2, 9, '', '{now}')"),
+            ("INSERT INTO survey_invitation (campaign_id, account_id, user_id, email, token_salt, token_hash, sent_at, "
+             f"expires_at, response_id) VALUES (1, 1, 2, 'pat@alpha.test', 's', 'h', '{now}', '{now}', 1)"),
+        ):
+            connection.execute(text(statement))
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text('DELETE FROM "user" WHERE id = 1'))
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM account WHERE id = 1"))
+        connection.execute(text('DELETE FROM "user" WHERE id = 1'))
+        left = [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("account", '"user"', "survey_response", "survey_invitation")]
+    engine.dispose()
+    assert left == [0, 0, 0, 0]

@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from analytics.playbooks.engine import PlaybookError, check_template
 from analytics.playbooks.segments import SegmentError, members, owner_scope, parse_rules, scope_count
 from models.accounts import User
 from models.db import Session, utcnow
-from models.playbooks import CsmTask, Playbook, Segment
+from models.playbooks import CsmTask, Playbook, PlaybookEpisode, Segment
 from models.usage import KeyFeature, UsageFeatureDay
 
 
@@ -98,5 +98,9 @@ def delete_segment(segment: Segment) -> None:
 
 def delete_playbook(playbook: Playbook) -> None:
     """Remove a playbook with its episodes and sends; its CSM tasks stay, no longer linked to it."""
-    Session.execute(sql_delete(Playbook).where(Playbook.id == playbook.id))  # the database cascades the history
+    # A task's episode_id is NO ACTION (SET NULL would null account_id too once the key is composite on
+    # Citus), so the tasks let go of the episodes here; the database cascades the rest of the history.
+    episodes = select(PlaybookEpisode.id).where(PlaybookEpisode.playbook_id == playbook.id)
+    Session.execute(update(CsmTask).where(CsmTask.episode_id.in_(episodes)).values(episode_id=None))
+    Session.execute(sql_delete(Playbook).where(Playbook.id == playbook.id))
     Session.expire_all()

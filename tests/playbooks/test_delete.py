@@ -48,6 +48,7 @@ def test_owner_deletes_a_playbook_with_its_history_and_then_its_segment(app, cli
     assert _count(PlaybookSend, PlaybookSend.playbook_id == playbook_id) == 0
     task = Session.get(CsmTask, task_id)
     assert task is not None and task.playbook_id is None  # the CSM's task stays on the list
+    assert task.episode_id is None  # cleared by delete_playbook: the key is NO ACTION (Citus)
 
     gone = client.post(f"/playbooks/segments/{segment_id}/delete", data={"confirm": "y"}, follow_redirects=True)
     assert "deleted" in gone.get_data(as_text=True)
