@@ -105,7 +105,10 @@ def _fuzz(operation, mode: GenerationMode, authorization: str, forbidden: tuple[
     @given(case=_cases(operation, mode))
     def run(case):
         # A case that leaves the token out on purpose is sent without it: it tests the 401.
-        headers = {} if operation.schema.is_security_param_negated(case) else {"Authorization": authorization}
+        # The in-process transport does not decompress: ask for plain bodies, as a client without gzip would.
+        headers = {"Accept-Encoding": "identity"}
+        if not operation.schema.is_security_param_negated(case):
+            headers["Authorization"] = authorization
         response = case.call(headers=headers)
         case.validate_response(response, excluded_checks=EXCLUDED_CHECKS, headers=headers)
         body = response.text.lower()
