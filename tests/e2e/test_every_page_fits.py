@@ -88,7 +88,7 @@ def _overflow(page) -> list[str]:
 def _unreachable_regions(page) -> list[str]:
     """Scrolling table regions that a keyboard cannot reach or a screen reader cannot name."""
     missing = page.eval_on_selector_all(".table-responsive", """regions => regions
-        .filter(r => r.getAttribute('tabindex') !== '0' || !r.getAttribute('aria-label'))
+        .filter(r => r.getAttribute('tabindex') !== '0' || !(r.getAttribute('aria-label') || r.getAttribute('aria-labelledby')))
         .map(r => r.outerHTML.slice(0, 80))""")
     return [f"{urlsplit(page.url).path}: {html}" for html in missing]
 
