@@ -30,7 +30,9 @@ READ_ONLY = ("You are viewing the portal as a customer, so nothing can be change
 class ViewAsForm(FlaskForm):
     """Which customer of the account to see the portal as."""
 
-    customer = SelectField("Customer", coerce=int, validators=[InputRequired()])
+    customer = SelectField("Customer", coerce=int, validators=[InputRequired("Choose the customer whose view you want to see.")],
+                           invalid_value_message="Choose one of the customers in the list.",
+                           invalid_choice_message="Choose one of the customers in the list.")
 
 
 def _customers(account: Account) -> list[User]:

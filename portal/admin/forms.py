@@ -74,7 +74,8 @@ class TokenForm(FlaskForm):
 class ArrChangeForm(FlaskForm):
     """A change of an account's ARR from a day on."""
 
-    arr = StringField("New ARR (per year)", validators=[DataRequired(), Length(max=20)],
+    arr = StringField("New ARR (per year)", validators=[DataRequired("Enter the new ARR, the yearly amount, e.g. 120000."), Length(max=20)],
                       render_kw={"inputmode": "decimal"})
-    effective = DateField("Effective from", validators=[DataRequired()], format="%Y-%m-%d",
+    effective = DateField("Effective from", validators=[DataRequired("Enter the day the new ARR takes effect.")], format="%Y-%m-%d",
+                          invalid_value_message="Enter the day the new ARR takes effect as a date, e.g. 2026-04-01.",
                           description="The first day of the new ARR; a second change on the same day replaces the first.")

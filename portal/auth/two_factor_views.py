@@ -37,7 +37,7 @@ OPEN_WHEN_REQUIRED = {"two_factor.setup", "auth.logout", "static", "view_as.end"
 class CodeForm(FlaskForm):
     """A 6-digit code from the authenticator app (or, at sign-in, a recovery code)."""
 
-    code = StringField("Code", validators=[DataRequired(), Length(max=40)],
+    code = StringField("Code", validators=[DataRequired("Enter the 6-digit code from your app, or a recovery code."), Length(max=40)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})
 
 

@@ -21,7 +21,8 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024  # under the app's 16 MB request limit
 class ImportForm(FlaskForm):
     """Which export, the file, and for NPS answers the account (plus Qualtrics columns when not detected)."""
 
-    kind = SelectField("What the file holds", choices=[SelectChoice(key, label) for key, label in KINDS.items()])
+    kind = SelectField("What the file holds", choices=[SelectChoice(key, label) for key, label in KINDS.items()],
+                       invalid_choice_message="Choose what the file holds from the list.")
     file = FileField("Export file", validators=[FileRequired("Choose the export file."),
                                                 FileSize(MAX_UPLOAD_BYTES, message="The file must be at most 15 MB.")])
     account = StringField("Account external id (NPS answers)", validators=[Optional(), Length(max=100)])

@@ -19,9 +19,10 @@ EVENT_LABELS = {
 class EndpointForm(FlaskForm):
     """A new endpoint: its URL and the event types it hears about."""
 
-    url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=2000)],
+    url = StringField("Endpoint URL", validators=[DataRequired("Enter the address of the endpoint, starting with https://."), Length(max=2000)],
                       description="An http:// or https:// address of your other tool; every message is signed.",
                       render_kw={"inputmode": "url", "autocomplete": "off"})
     events = SelectMultipleField("Event types", choices=[SelectChoice(name, EVENT_LABELS[name]) for name in WEBHOOK_EVENT_TYPES],
                                  option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+                                 invalid_choice_message="Choose event types from the list.",
                                  description="None ticked: every event type.")

@@ -7,7 +7,8 @@ from wtforms.validators import Length
 class ConnectionForm(FlaskForm):
     """Protocol, provider settings and the e-mail domains of an account's connection."""
 
-    protocol = SelectField("Protocol", choices=[SelectChoice("oidc", "OpenID Connect"), SelectChoice("saml", "SAML 2.0")])
+    protocol = SelectField("Protocol", choices=[SelectChoice("oidc", "OpenID Connect"), SelectChoice("saml", "SAML 2.0")],
+                           invalid_choice_message="Choose OpenID Connect or SAML 2.0.")
     domains = TextAreaField("E-mail domains of this account (one per line)", validators=[Length(max=5000)])
     issuer = StringField("Issuer URL (OpenID Connect)", validators=[Length(max=500)])
     client_id = StringField("Client id (OpenID Connect)", validators=[Length(max=255)])
