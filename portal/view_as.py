@@ -32,7 +32,9 @@ class ViewAsForm(FlaskForm):
 
     customer = SelectField("Customer", coerce=int, validators=[InputRequired("Choose the customer whose view you want to see.")],
                            invalid_value_message="Choose one of the customers in the list.",
-                           invalid_choice_message="Choose one of the customers in the list.")
+                           invalid_choice_message="Choose one of the customers in the list.",
+                           # A select always holds a choice; HTML's `required` would ask for an empty first option.
+                           render_kw={"required": False})
 
 
 def _customers(account: Account) -> list[User]:
