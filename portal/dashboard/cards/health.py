@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from analytics.forecast.service import current_forecast
 from analytics.health.recompute import health_now
 from analytics.health.history import score_on
 from analytics.health.onboarding import onboarding_state
