@@ -135,6 +135,7 @@ def dashboard_context(account: Account, period: Period, include_staff_only: bool
     figures = _cache.get_or_build(_key(account, "figures", period), lambda: page_figures(account, period))
     return {
         "account": account,
+        "period": period,
         "period_label": period.label(),
         "figures": figures,
         "cards": cards_for(account, period, include_staff_only=include_staff_only),
