@@ -125,8 +125,14 @@ def page_figures(account: Account, period: Period) -> dict:
 
 
 def _key(account: Account, what: str, period: Period) -> tuple:
-    """Cache key: what changes the figures (the account's data, seats, the period, the key features, the day)."""
-    return (account.id, what, period.start, period.end, account.data_changed_at, account.seats, utcnow().date(),
+    """Cache key: what changes the figures (the account's data, seats, the period, the key features, the day).
+
+    A batch of today's events moves only usage_today_at (see analytics/usage/rollups.py), so a period that
+    ends before today, as the default one does, stays cached while the product sends events all day.
+    """
+    today = utcnow().date()
+    today_data = account.usage_today_at if period.end >= today else None
+    return (account.id, what, period.start, period.end, account.data_changed_at, today_data, account.seats, today,
             *datasets.key_features_signature())
 
 
