@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -57,11 +58,15 @@ def _usage(account: Account, name: str, period: Period) -> str:
     return figure_json(charts.activity_figure(days))
 
 
-def _adoption(account: Account, period: Period) -> str:
-    adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
+def _adoption(account: Account, period: Period, figures: Callable[[], dict] | None) -> str:
+    if figures is None:
+        adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
+    else:  # the page's figures of the same period already hold both counts
+        adoption = figures()["adoption"]
     if not adoption:
         return empty("No key features are defined yet; once your vendor marks them, their use is drawn here.")
-    active = datasets.active_users_between(account.id, period.start, period.end)
+    active = (datasets.active_users_between(account.id, period.start, period.end) if figures is None
+              else figures()["usage"]["active_users"])
     if not active:
         return empty("No one used the product in this period, so no key feature was used yet.")
     return figure_json(charts.feature_adoption_figure(adoption, active))
@@ -87,10 +92,10 @@ def _health(account: Account, period: Period) -> str:
                                                             bands["red_below"], bands["green_from"]))
 
 
-def build(account: Account, name: str, period: Period) -> str:
-    """Build and serialise one chart (the costly step)."""
+def build(account: Account, name: str, period: Period, figures: Callable[[], dict] | None = None) -> str:
+    """Build and serialise one chart (the costly step); `figures()` may give the page's figures of the period."""
     if name == "feature_adoption":
-        return _adoption(account, period)
+        return _adoption(account, period, figures)
     if name == "nps_trend":
         return _nps(account, period)
     if name == "health_history":

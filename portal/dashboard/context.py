@@ -136,9 +136,14 @@ def _key(account: Account, what: str, period: Period) -> tuple:
             *datasets.key_features_signature())
 
 
+def _figures(account: Account, period: Period) -> dict:
+    """The page figures of the period, cached (the feature chart reads its counts from them too)."""
+    return _cache.get_or_build(_key(account, "figures", period), lambda: page_figures(account, period))
+
+
 def dashboard_context(account: Account, period: Period, include_staff_only: bool = False) -> dict:
     """Everything the dashboard body shows for this account and period (charts come by URL)."""
-    figures = _cache.get_or_build(_key(account, "figures", period), lambda: page_figures(account, period))
+    figures = _figures(account, period)
     return {
         "account": account,
         "period": period,
@@ -158,7 +163,8 @@ def chart_payload(account: Account, chart_name: str, period: Period, cache=None)
     if chart_name not in CHART_NAMES:
         raise KeyError(chart_name)
     key = ("dashboard", *_key(account, chart_name, period), *charts_build.signature(account, chart_name, period))
-    return (cache or _cache.get_or_build)(key, lambda: charts_build.build(account, chart_name, period))
+    figures = lambda: _figures(account, period)  # noqa: E731
+    return (cache or _cache.get_or_build)(key, lambda: charts_build.build(account, chart_name, period, figures))
 
 
 def clear_chart_cache() -> None:
