@@ -117,7 +117,8 @@ def ingestion_batch(app, run: int) -> None:
         token = create_token(email="bench-admin@example.test")
         Session.commit()
     now = datetime.now(timezone.utc)
-    events = [{"id": f"fresh-{run}-{ext}-{n}", "account": ext, "user": f"p{n}@{ext.lower()}.example",
+    # New ids on every run of the bench: a resent id is a duplicate, which changes nothing.
+    events = [{"id": f"fresh-{time.time_ns()}-{run}-{ext}-{n}", "account": ext, "user": f"p{n}@{ext.lower()}.example",
                "type": ("login", "page_view", "feature_used", "report_run")[n % 4],
                **({"feature": "dashboards"} if n % 4 == 2 else {}), "ts": (now - timedelta(seconds=n)).isoformat()}
               for ext in ("EMPTY", "BUSY") for n in range(50)]
