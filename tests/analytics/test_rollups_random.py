@@ -96,9 +96,10 @@ def test_usage_api_and_dashboard_equal_figures_from_raw_events(app, client, api,
     assert {f["feature"]: (f["users"], f["events"]) for f in body["features"]} == {
         name: (len(feature_users[name]), feature_events[name]) for name in feature_users}
 
-    window_start = today - timedelta(days=27)
+    window_end = today - timedelta(days=1)  # the default period: the last 30 complete days
+    window_start = window_end - timedelta(days=29)
     in_window = [r for r in direct["rows"] if r.account_id == alpha
-                 and window_start <= (r.ts if r.ts.tzinfo else r.ts.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).date() <= today]
+                 and window_start <= (r.ts if r.ts.tzinfo else r.ts.replace(tzinfo=timezone.utc)).astimezone(timezone.utc).date() <= window_end]
     sign_in(client, world["csm_a"])
     html = client.get("/accounts/ALPHA/").get_data(as_text=True)
     figures = dict(re.findall(r'data-figure="([a-z_]+)">([^<]*)<', html))
