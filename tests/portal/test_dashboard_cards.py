@@ -5,6 +5,7 @@ from datetime import date
 
 from models.db import Session
 from models.health import HealthScore
+from portal.dashboard.cards import health as health_cards
 
 TODAY = date.today()
 
@@ -15,8 +16,8 @@ def test_customer_dashboard_skips_the_forecast_that_staff_see(app, client, world
         Session.add(HealthScore(account_id=world["account_a"].id, as_of=TODAY, score=20, band="red", components_json="[]"))
         Session.commit()
     calls = []
-    real_forecast = analytics.health_card.current_forecast
-    monkeypatch.setattr(analytics.health_card, "current_forecast", lambda: calls.append(1) or real_forecast())
+    real_forecast = health_cards.current_forecast
+    monkeypatch.setattr(health_cards, "current_forecast", lambda: calls.append(1) or real_forecast())
 
     login(world["customer_a"])
     page = client.get("/accounts/ALPHA/")
