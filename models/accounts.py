@@ -45,6 +45,8 @@ class Account(Base):
     churned_on: Mapped[Optional[date]] = mapped_column(Date)  # day the account churned, if it did
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # row creation
     data_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # last change of its data (cache key)
+    # last batch of events; one dated today only leaves data_changed_at (cache key of figures that show today)
+    usage_today_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))
 
     csm: Mapped[Optional["User"]] = relationship(foreign_keys=[csm_id])
 

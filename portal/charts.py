@@ -14,7 +14,8 @@ from typing import Callable
 import bokeh
 import redis
 from bokeh.embed import json_item
-from bokeh.models import Plot
+from bokeh.model import Model
+from bokeh.models import ColumnDataSource, Plot
 from bokeh.util.paths import bokehjs_path
 from flask import Blueprint, Response, abort, current_app, send_from_directory, url_for
 
@@ -51,6 +52,58 @@ def figure_json(figure) -> str:
     for plot in figure.select({"type": Plot}):
         plot.toolbar.logo = None
     return json.dumps(json_item(figure))
+
+
+class FigureTemplate:
+    """A chart kind's Bokeh JSON serialised once; fill() gives a chart of the kind with other data and texts.
+
+    Serialising a figure's models costs 25-80 ms, its data a few: built once, each answer only encodes its
+    data. The figure's ColumnDataSources carry names (their data's place is kept under the name), and texts
+    that vary (a legend label, the bars' factors) are built with markers that fill() replaces.
+    """
+
+    def __init__(self, figure: Model):
+        for plot in figure.select({"type": Plot}):
+            plot.toolbar.logo = None
+        item = json_item(figure)
+        sources = {source.id: source.name for source in figure.select({"type": ColumnDataSource})}
+        self.sources = tuple(sorted(sources.values()))
+        for found in _objects(item):
+            if found.get("id") in sources and "attributes" in found:
+                found["attributes"]["data"] = _data_marker(sources[found["id"]])
+        self._json = json.dumps(item)
+
+    def fill(self, data: dict[str, dict], texts: dict[str, str] | None = None) -> str:
+        """The JSON with each named source's data, and each marker of `texts` replaced by its JSON text."""
+        if set(data) != set(self.sources):
+            raise ValueError(f"the template's sources are {self.sources}, not {tuple(sorted(data))}")
+        payload = self._json
+        for name, columns in data.items():
+            payload = payload.replace(json.dumps(_data_marker(name)), json.dumps(_encoded(columns)), 1)
+        for marker, value in (texts or {}).items():
+            payload = payload.replace(marker, value)
+        return payload
+
+
+def _data_marker(name: str) -> str:
+    return f"@@data:{name}@@"
+
+
+def _objects(node):
+    """Every dict in a JSON tree, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _objects(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _objects(value)
+
+
+def _encoded(columns: dict) -> dict:
+    """The columns as Bokeh serialises a ColumnDataSource's data."""
+    item = json_item(ColumnDataSource(columns))
+    return item["doc"]["roots"][0]["attributes"]["data"]
 
 
 def chart_response(payload: str) -> Response:

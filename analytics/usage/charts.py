@@ -42,31 +42,33 @@ def _base(title: str, y_label: str, x_label: str = "Day (UTC)", height: int = 32
     return finish(plot)
 
 
-def active_users_figure(days: list[dict], weeks: list[dict], seats: int):
+def active_users_columns(days: list[dict], weeks: list[dict], seats) -> dict[str, dict]:
+    """The data of the active-users chart, by source name (see active_users_figure)."""
+    first = days[0]["date"] if days else date.today()
+    last = days[-1]["date"] if days else date.today()
+    return {
+        "daily": {"x": [_ms(day["date"]) for day in days],
+                  "when": [day["date"].strftime("%a %d %b %Y") for day in days],
+                  "users": [day["active_users"] for day in days],
+                  "what": ["Daily active users"] * len(days)},
+        "weekly": {"x": [_ms(week["week_start"]) for week in weeks],
+                   "when": [f"week of {week['week_start'].strftime('%d %b %Y')}" + ("" if week["complete"] else " (so far)")
+                            for week in weeks],
+                   "users": [week["active_users"] for week in weeks],
+                   "what": ["Weekly active users"] * len(weeks)},
+        "seats": {"x": [_ms(first), _ms(last)], "when": [first.strftime("%d %b %Y"), last.strftime("%d %b %Y")],
+                  "users": [seats, seats], "what": ["Licensed seats"] * 2},
+    }
+
+
+def active_users_figure(days: list[dict], weeks: list[dict], seats):
     """Daily and weekly active users against the licensed seats.
 
     days: [{"date", "active_users"}]; weeks: [{"week_start", "active_users", "complete"}].
     """
     plot = _base("Active users", "Active users (people)", x_axis_type="datetime")
-    daily = ColumnDataSource({
-        "x": [_ms(day["date"]) for day in days],
-        "when": [day["date"].strftime("%a %d %b %Y") for day in days],
-        "users": [day["active_users"] for day in days],
-        "what": ["Daily active users"] * len(days),
-    })
-    weekly = ColumnDataSource({
-        "x": [_ms(week["week_start"]) for week in weeks],
-        "when": [f"week of {week['week_start'].strftime('%d %b %Y')}" + ("" if week["complete"] else " (so far)")
-                 for week in weeks],
-        "users": [week["active_users"] for week in weeks],
-        "what": ["Weekly active users"] * len(weeks),
-    })
-    first = days[0]["date"] if days else date.today()
-    last = days[-1]["date"] if days else date.today()
-    seat_line = ColumnDataSource({
-        "x": [_ms(first), _ms(last)], "when": [first.strftime("%d %b %Y"), last.strftime("%d %b %Y")],
-        "users": [seats, seats], "what": ["Licensed seats"] * 2,
-    })
+    columns = active_users_columns(days, weeks, seats)
+    daily, weekly, seat_line = (ColumnDataSource(columns[name], name=name) for name in ("daily", "weekly", "seats"))
     daily_renderer = plot.line("x", "users", source=daily, color=BLUE, line_width=2)
     weekly_renderer = plot.step("x", "users", source=weekly, color=ORANGE, line_width=2.5, mode="after")
     weekly_points = plot.scatter("x", "users", source=weekly, color=ORANGE, size=6, marker="square")
@@ -78,15 +80,18 @@ def active_users_figure(days: list[dict], weeks: list[dict], seats: int):
     return plot
 
 
+def activity_columns(days: list[dict]) -> dict[str, dict]:
+    """The data of the activity chart, by source name (see activity_figure)."""
+    return {"daily": {"x": [_ms(day["date"]) for day in days],
+                      "when": [day["date"].strftime("%a %d %b %Y") for day in days],
+                      "logins": [day["logins"] for day in days],
+                      "reports": [day["reports_run"] for day in days]}}
+
+
 def activity_figure(days: list[dict]):
     """Logins and reports run per day."""
     plot = _base("Logins and reports run", "Count per day (events)", x_axis_type="datetime")
-    source = ColumnDataSource({
-        "x": [_ms(day["date"]) for day in days],
-        "when": [day["date"].strftime("%a %d %b %Y") for day in days],
-        "logins": [day["logins"] for day in days],
-        "reports": [day["reports_run"] for day in days],
-    })
+    source = ColumnDataSource(activity_columns(days)["daily"], name="daily")
     logins = plot.line("x", "logins", source=source, color=GREEN, line_width=2)
     reports = plot.line("x", "reports", source=source, color=VERMILLION, line_width=2, line_dash="dotdash")
     finish(plot, Legend(items=[("Logins", [logins]), ("Reports run", [reports])]))
@@ -95,21 +100,33 @@ def activity_figure(days: list[dict]):
     return plot
 
 
+def feature_adoption_columns(features: list[dict], active_users: int) -> dict[str, dict]:
+    """The data of the key-feature chart, by source name (see feature_adoption_figure)."""
+    users = [feature["users"] for feature in reversed(features)]
+    return {"bars": {
+        "name": [feature["name"] for feature in reversed(features)], "users": users,
+        "events": [feature["events"] for feature in reversed(features)],
+        "share": [(count / active_users) if active_users else 0.0 for count in users],
+        "colour": [BLUE if count else GREY for count in users],
+        "status": ["used" if count else "not used yet" for count in users],
+    }}
+
+
+def feature_adoption_height(count: int) -> int:
+    """Pixels for `count` bars."""
+    return max(220, 60 + 42 * count)
+
+
 def feature_adoption_figure(features: list[dict], active_users: int):
     """Key features by how many people used them in the period; unused ones show as zero.
 
     features: [{"name", "users", "events"}]; active_users: distinct active users in the period.
     """
-    names = [feature["name"] for feature in reversed(features)]
-    users = [feature["users"] for feature in reversed(features)]
-    share = [(count / active_users) if active_users else 0.0 for count in users]
-    source = ColumnDataSource({
-        "name": names, "users": users, "events": [feature["events"] for feature in reversed(features)],
-        "share": share, "colour": [BLUE if count else GREY for count in users],
-        "status": ["used" if count else "not used yet" for count in users],
-    })
+    columns = feature_adoption_columns(features, active_users)
+    names = columns["bars"]["name"]
+    source = ColumnDataSource(columns["bars"], name="bars")
     plot = figure(title="People per key feature", y_range=names,
-                  height=max(220, 60 + 42 * len(names)), sizing_mode="stretch_width",
+                  height=feature_adoption_height(len(names)), sizing_mode="stretch_width",
                   toolbar_location=None, tools="")
     bars = plot.hbar(y="name", right="users", height=0.6, source=source, color="colour")
     plot.x_range.start = 0

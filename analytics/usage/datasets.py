@@ -37,13 +37,18 @@ def usage_days(account_id: int, start: date, end: date) -> list[dict]:
 
 def feature_usage(account_id: int, start: date, end: date) -> list[dict]:
     """Per feature over the period: distinct users and feature_used events, most used first."""
-    users = func.count(func.distinct(UsageUserFeatureDay.user_id))
-    events = func.sum(UsageUserFeatureDay.events)
-    rows = Session.execute(
-        select(UsageUserFeatureDay.feature, users.label("users"), events.label("events"))
+    # One row per feature and person first, then counted: a hash aggregate, about half the time of COUNT(DISTINCT).
+    per_user = (
+        select(UsageUserFeatureDay.feature, func.sum(UsageUserFeatureDay.events).label("events"))
         .where(UsageUserFeatureDay.account_id == account_id, UsageUserFeatureDay.day.between(start, end))
-        .group_by(UsageUserFeatureDay.feature)
-        .order_by(events.desc(), UsageUserFeatureDay.feature)
+        .group_by(UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
+        .subquery()
+    )
+    events = func.sum(per_user.c.events)
+    rows = Session.execute(
+        select(per_user.c.feature, func.count().label("users"), events.label("events"))
+        .group_by(per_user.c.feature)
+        .order_by(events.desc(), per_user.c.feature)
     )
     return [{"feature": row.feature, "users": int(row.users), "events": int(row.events or 0)} for row in rows]
 
@@ -90,11 +95,11 @@ def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
     """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
     first_monday = start - timedelta(days=start.weekday())
     week = _week_index(UsageUserDay.day).label("week")
-    counted = dict(Session.execute(
-        select(week, func.count(func.distinct(UsageUserDay.user_id)))
-        .where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(first_monday, end))
-        .group_by(week)
-    ).all())
+    per_user = (  # one row per week and person, then counted (cheaper than COUNT(DISTINCT))
+        select(week).where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(first_monday, end))
+        .group_by(week, UsageUserDay.user_id).subquery()
+    )
+    counted = dict(Session.execute(select(per_user.c.week, func.count()).group_by(per_user.c.week)).all())
     weeks = []
     monday = first_monday
     while monday <= end:

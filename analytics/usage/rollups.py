@@ -10,7 +10,7 @@ distinct-user count is never added up twice.
 """
 from __future__ import annotations
 
-from datetime import date, timezone
+from datetime import date, timedelta, timezone
 
 from sqlalchemy import Column, Date, DateTime, Integer, MetaData, String, Table, bindparam, insert, select, text, update
 from sqlalchemy import bindparam as _bind
@@ -163,7 +163,10 @@ WITH keys AS (
     GROUP BY p.account_id, p.day, p.feature ORDER BY p.account_id, p.day, p.feature
     {_add_on_conflict("t", "account_id, day, feature", ["users", "events"])}
 ), touched AS (
-    UPDATE account SET data_changed_at = :now WHERE id IN (SELECT DISTINCT account_id FROM ins)
+    UPDATE account SET usage_today_at = :now, data_changed_at = CASE
+        WHEN EXISTS (SELECT 1 FROM ins WHERE ins.account_id = account.id AND ins.day < :horizon) THEN :now
+        ELSE account.data_changed_at END
+    WHERE id IN (SELECT DISTINCT account_id FROM ins)
 )
 SELECT COUNT(*) FROM ins
 """
@@ -175,6 +178,17 @@ ON CONFLICT (account_id, client_id) DO NOTHING
 RETURNING account_id, client_id
 """
 _SQLITE_ROLLUPS = rollup_statements("usage_fresh")
+
+
+# A batch whose new events are all dated on or after today_horizon() changes no complete day, so it leaves
+# data_changed_at (the cache key of every figure up to yesterday) as it is and moves usage_today_at only.
+# The margin covers clocks a little apart and a batch that commits a little after midnight.
+TODAY_MARGIN = timedelta(minutes=10)
+
+
+def today_horizon() -> date:
+    """The first day whose new events leave data_changed_at as it is: today, or tomorrow in the last minutes of a day."""
+    return (utcnow() + TODAY_MARGIN).date()
 
 
 _PG_SCRATCH = (
@@ -208,9 +222,10 @@ def store_rows(rows: list[tuple]) -> int:
     postgres = is_postgres(Session)
     _stage(rows, postgres)
     now = bindparam("now", utcnow(), type_=DateTime(timezone=True))
+    horizon = bindparam("horizon", today_horizon(), type_=Date)
     ensure_partitions(row[6] for row in rows)
     if postgres:
-        return Session.execute(text(_PG_STORE).bindparams(now)).scalar_one()
+        return Session.execute(text(_PG_STORE).bindparams(now, horizon)).scalar_one()
     new_keys = set(map(tuple, Session.execute(text(_SQLITE_KEYS)).all()))
     new_rows = []
     for row in rows:  # in batch order: the first of two equal ids wins
@@ -229,11 +244,20 @@ def store_rows(rows: list[tuple]) -> int:
     if accepted:
         for statement in _SQLITE_ROLLUPS:
             Session.execute(text(statement))
-        touched_accounts = select(fresh.c.account_id).distinct()
-        Session.execute(
-            update(Account.__table__).where(Account.__table__.c.id.in_(touched_accounts)).values(data_changed_at=utcnow())
-        )
+        _mark_changed(new_rows)
     return accepted
+
+
+def _mark_changed(new_rows: list[tuple]) -> None:
+    """SQLite: what _PG_STORE's last step does: usage_today_at moves for every account the new events touched,
+    data_changed_at only for those with an event dated before today_horizon()."""
+    horizon, moment = today_horizon(), utcnow()
+    touched = {row[1] for row in new_rows}
+    history = {row[1] for row in new_rows if row[6].astimezone(timezone.utc).date() < horizon}
+    account = Account.__table__
+    Session.execute(update(account).where(account.c.id.in_(touched)).values(usage_today_at=moment))
+    if history:
+        Session.execute(update(account).where(account.c.id.in_(history)).values(data_changed_at=moment))
 
 
 def rebuild_rollups(account_ids: list[int]) -> None:

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Callable
 
 from sqlalchemy import func, select
 
@@ -15,10 +16,39 @@ from models.accounts import Account
 from models.db import Session, utcnow
 from models.health import HealthScore
 from models.surveys import SurveyResponse
-from portal.charts import figure_json
+from portal.charts import FigureTemplate, figure_json
 from surveys.nps import queries as nps_queries
 
 CHART_NAMES = ("active_users", "activity", "feature_adoption", "nps_trend", "health_history")
+SEATS, FACTORS, HEIGHT = "@@seats@@", "@@factor@@", 99991  # markers in the templates below
+
+
+def _templates() -> dict[str, FigureTemplate]:
+    """The usage charts' figures, serialised once per process (when this module loads) and filled per answer."""
+    day = [{"date": date(2026, 1, 5), "active_users": 0, "logins": 0, "events": 0, "reports_run": 0}]
+    week = [{"week_start": date(2026, 1, 5), "active_users": 0, "complete": True}]
+    features = charts.feature_adoption_figure([{"name": FACTORS, "users": 0, "events": 0}], 1)
+    features.height = HEIGHT
+    return {"active_users": FigureTemplate(charts.active_users_figure(day, week, SEATS)),
+            "activity": FigureTemplate(charts.activity_figure(day)),
+            "feature_adoption": FigureTemplate(features)}
+
+
+TEMPLATES = _templates()
+
+
+def active_users_json(days: list[dict], weeks: list[dict], seats: int) -> str:
+    """charts.active_users_figure's JSON, from its template."""
+    return TEMPLATES["active_users"].fill(charts.active_users_columns(days, weeks, seats), {SEATS: str(seats)})
+
+
+def feature_adoption_json(adoption: list[dict], active: int) -> str:
+    """charts.feature_adoption_figure's JSON, from its template."""
+    columns = charts.feature_adoption_columns(adoption, active)
+    names = columns["bars"]["name"]
+    return TEMPLATES["feature_adoption"].fill(columns, {
+        json.dumps([FACTORS]): json.dumps(names),
+        f'"height": {HEIGHT}': f'"height": {charts.feature_adoption_height(len(names))}'})
 
 
 def empty(message: str) -> str:
@@ -53,18 +83,22 @@ def _usage(account: Account, name: str, period: Period) -> str:
                      "It is drawn here as soon as the product sends events.")
     if name == "active_users":
         weeks = datasets.weekly_active_users(account.id, days_period.start, days_period.end)
-        return figure_json(charts.active_users_figure(days, weeks, account.seats))
-    return figure_json(charts.activity_figure(days))
+        return active_users_json(days, weeks, account.seats)
+    return TEMPLATES["activity"].fill(charts.activity_columns(days))
 
 
-def _adoption(account: Account, period: Period) -> str:
-    adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
+def _adoption(account: Account, period: Period, figures: Callable[[], dict] | None) -> str:
+    if figures is None:
+        adoption = datasets.key_feature_adoption(account.id, period.start, period.end)
+    else:  # the page's figures of the same period already hold both counts
+        adoption = figures()["adoption"]
     if not adoption:
         return empty("No key features are defined yet; once your vendor marks them, their use is drawn here.")
-    active = datasets.active_users_between(account.id, period.start, period.end)
+    active = (datasets.active_users_between(account.id, period.start, period.end) if figures is None
+              else figures()["usage"]["active_users"])
     if not active:
         return empty("No one used the product in this period, so no key feature was used yet.")
-    return figure_json(charts.feature_adoption_figure(adoption, active))
+    return feature_adoption_json(adoption, active)
 
 
 def _nps(account: Account, period: Period) -> str:
@@ -87,10 +121,10 @@ def _health(account: Account, period: Period) -> str:
                                                             bands["red_below"], bands["green_from"]))
 
 
-def build(account: Account, name: str, period: Period) -> str:
-    """Build and serialise one chart (the costly step)."""
+def build(account: Account, name: str, period: Period, figures: Callable[[], dict] | None = None) -> str:
+    """Build and serialise one chart (the costly step); `figures()` may give the page's figures of the period."""
     if name == "feature_adoption":
-        return _adoption(account, period)
+        return _adoption(account, period, figures)
     if name == "nps_trend":
         return _nps(account, period)
     if name == "health_history":

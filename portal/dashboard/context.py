@@ -125,16 +125,28 @@ def page_figures(account: Account, period: Period) -> dict:
 
 
 def _key(account: Account, what: str, period: Period) -> tuple:
-    """Cache key: what changes the figures (the account's data, seats, the period, the key features, the day)."""
-    return (account.id, what, period.start, period.end, account.data_changed_at, account.seats, utcnow().date(),
+    """Cache key: what changes the figures (the account's data, seats, the period, the key features, the day).
+
+    A batch of today's events moves only usage_today_at (see analytics/usage/rollups.py), so a period that
+    ends before today, as the default one does, stays cached while the product sends events all day.
+    """
+    today = utcnow().date()
+    today_data = account.usage_today_at if period.end >= today else None
+    return (account.id, what, period.start, period.end, account.data_changed_at, today_data, account.seats, today,
             *datasets.key_features_signature())
+
+
+def _figures(account: Account, period: Period) -> dict:
+    """The page figures of the period, cached (the feature chart reads its counts from them too)."""
+    return _cache.get_or_build(_key(account, "figures", period), lambda: page_figures(account, period))
 
 
 def dashboard_context(account: Account, period: Period, include_staff_only: bool = False) -> dict:
     """Everything the dashboard body shows for this account and period (charts come by URL)."""
-    figures = _cache.get_or_build(_key(account, "figures", period), lambda: page_figures(account, period))
+    figures = _figures(account, period)
     return {
         "account": account,
+        "period": period,
         "period_label": period.label(),
         "figures": figures,
         "cards": cards_for(account, period, include_staff_only=include_staff_only),
@@ -151,7 +163,8 @@ def chart_payload(account: Account, chart_name: str, period: Period, cache=None)
     if chart_name not in CHART_NAMES:
         raise KeyError(chart_name)
     key = ("dashboard", *_key(account, chart_name, period), *charts_build.signature(account, chart_name, period))
-    return (cache or _cache.get_or_build)(key, lambda: charts_build.build(account, chart_name, period))
+    figures = lambda: _figures(account, period)  # noqa: E731
+    return (cache or _cache.get_or_build)(key, lambda: charts_build.build(account, chart_name, period, figures))
 
 
 def clear_chart_cache() -> None:

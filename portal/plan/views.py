@@ -212,7 +212,7 @@ def metric_chart_json(ext: str, metric_id: int):
     account = account_or_404(ext)
     metric = owned_or_404(PlanMetric, metric_id, account, METRIC_NOT_FOUND)
     as_of = today()
-    key = ("plan-metric", metric.id, as_of, account.data_changed_at)
+    key = ("plan-metric", metric.id, as_of, account.data_changed_at, account.usage_today_at)  # as_of is today
 
     def build() -> str:
         chart = metric_chart(

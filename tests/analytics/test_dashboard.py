@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
+from analytics.usage.rollups import today_horizon
 from models.db import Session
+from portal.dashboard import charts_build
+from portal.dashboard import context as dashboard_context
 from models.usage import EngagementEvent, KeyFeature
 from tests.analytics.conftest import iso
 from tests.conftest import sign_in
@@ -167,6 +170,26 @@ def test_new_events_refresh_a_cached_chart(client, world, usage, post_events, re
     assert client.get("/accounts/ALPHA/charts/active_users.json").get_data(as_text=True) == first
     post_events([{"id": "new", "account": "ALPHA", "user": "dan", "type": "login", "ts": iso(recent(2))}])
     assert client.get("/accounts/ALPHA/charts/active_users.json").get_data(as_text=True) != first
+
+
+def test_events_of_today_keep_the_default_period_cached(app, client, world, usage, post_events, recent, monkeypatch):
+    """The default period ends yesterday: a batch of today's events does not rebuild its figures or charts."""
+    sign_in(client, world["customer_a"])
+    first = client.get("/accounts/ALPHA/charts/active_users.json").get_data(as_text=True)
+    client.get("/accounts/ALPHA/")
+    builds = []
+    page_figures, build = dashboard_context.page_figures, charts_build.build
+    monkeypatch.setattr(dashboard_context, "page_figures", lambda *a: builds.append("figures") or page_figures(*a))
+    monkeypatch.setattr(charts_build, "build", lambda *a: builds.append("chart") or build(*a))
+    moment = datetime.now(timezone.utc)
+    with app.app_context():
+        history = moment.date() < today_horizon()  # in the last minutes of a day, today counts as history
+    post_events([{"id": "today", "account": "ALPHA", "user": "dan", "type": "login", "ts": iso(moment)}])
+    again = client.get("/accounts/ALPHA/charts/active_users.json").get_data(as_text=True)
+    assert client.get("/accounts/ALPHA/").status_code == 200
+    assert (again != first) if history else (again == first and builds == [])
+    client.get(f"/accounts/ALPHA/?range=custom&start={(moment.date() - timedelta(days=3)).isoformat()}&end={moment.date().isoformat()}")
+    assert "figures" in builds  # a period that includes today is rebuilt
 
 
 @pytest.mark.parametrize("query", ["?start=nope", "?start=2026-02-10&end=2026-02-01", "?start=2000-01-01&end=2026-01-01"])

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from analytics.usage.rollups import today_horizon
 from models.accounts import Account, User
 from models.db import Session
 from models.usage import UsageAccountDay, UsageEvent, UsageUserDay
@@ -174,10 +175,10 @@ def test_an_email_of_another_accounts_user_is_refused(app, post_events, world):
     assert response.get_json()["errors"][0]["field"] == "user"
 
 
-def test_ingestion_bumps_the_accounts_data_change_time(app, post_events, world):
+def test_ingestion_bumps_the_accounts_data_change_time(app, post_events, world, recent):
     with app.app_context():
         before = Session.get(Account, world["account_a"].id).data_changed_at
-    post_events([_event(1)])
+    post_events([_event(1, ts=iso(recent(1)))])
     with app.app_context():
         Session.expire_all()
         after = Session.get(Account, world["account_a"].id).data_changed_at
@@ -194,3 +195,26 @@ def test_events_in_late_utc_evening_with_offsets_land_on_their_utc_day(app, post
     with app.app_context():
         row = Session.scalar(select(UsageUserDay))
         assert row.day == moment.date()
+
+
+def test_a_batch_of_todays_events_moves_only_the_today_marker(app, post_events, world, recent):
+    """Figures up to yesterday stay cached while events of today arrive; an event of an earlier day refreshes them."""
+    def marks():
+        with app.app_context():
+            Session.expire_all()
+            account = Session.get(Account, world["account_a"].id)
+            return naive(account.data_changed_at), account.usage_today_at and naive(account.usage_today_at)
+
+    naive = lambda moment: moment.replace(tzinfo=None)  # SQLite gives naive UTC back
+    changed, today_mark = marks()
+    assert today_mark is None
+    moment = datetime.now(timezone.utc)
+    with app.app_context():
+        history = moment.date() < today_horizon()  # in the last minutes of a day, today counts as history
+    post_events([_event(1, ts=iso(moment))])
+    after_today, today_mark = marks()
+    assert today_mark is not None and today_mark > changed
+    assert (after_today > changed) if history else (after_today == changed)
+    post_events([_event(2, ts=iso(recent(3)))])
+    after_history, second_mark = marks()
+    assert after_history > after_today and second_mark > today_mark

@@ -6,6 +6,7 @@ from datetime import date
 from models.db import Session
 from portal.dashboard.cards import health as health_card
 from models.health import HealthScore
+from portal.dashboard.cards import health as health_cards
 
 TODAY = date.today()
 

@@ -48,8 +48,8 @@ def _count_builds(monkeypatch) -> list:
     from analytics.usage import charts
 
     built = []
-    original = charts.activity_figure
-    monkeypatch.setattr(charts, "activity_figure", lambda *a, **k: built.append(1) or original(*a, **k))
+    original = charts.activity_columns
+    monkeypatch.setattr(charts, "activity_columns", lambda *a, **k: built.append(1) or original(*a, **k))
     return built
 
 
