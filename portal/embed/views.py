@@ -9,12 +9,13 @@ from sqlalchemy.exc import IntegrityError
 
 from models.accounts import Account
 from models.db import Session
+from portal.audit.web import audit
+from portal.auth.sso.one_time import AlreadyUsed, use_once
+from portal.auth.sso.people import SignInRefused, customer_for_embed
 from portal.embed.cookies import EMBED_SESSION_KEY, EmbedAwareSessionInterface
 from portal.embed.tokens import EmbedTokenError, read_embed_token
 from portal.extensions import limiter
 from portal.security import CSP, start_session
-from portal.auth.sso.one_time import AlreadyUsed, use_once
-from portal.auth.sso.people import SignInRefused, customer_for_embed
 
 bp = Blueprint("embed", __name__)
 
@@ -29,7 +30,14 @@ def _install(state) -> None:
     state.app.session_interface = EmbedAwareSessionInterface()
 
 
-def _refuse(message: str, status: int):
+EMBED = "embedded in the vendor's application"
+
+
+def _refuse(message: str, status: int, account: Account | None = None):
+    """Refuse an embed sign-in: nothing of it is kept but one audit entry saying why."""
+    Session.rollback()
+    audit("signin.failure", account=account, actor_email="", detail=f"{EMBED}: {message}")
+    Session.commit()
     return render_template("embed/refused.html", message=message), status
 
 
@@ -51,11 +59,11 @@ def embed():
         use_once(account.id, "embed", claims.jti, claims.expires_at)
         user = customer_for_embed(account, claims.email, claims.name)
     except (AlreadyUsed, IntegrityError):  # IntegrityError: the same token used at the same moment elsewhere
-        Session.rollback()
-        return _refuse("This embed link was already used. Reload the page in your application to get a new one.", 410)
+        return _refuse("This embed link was already used. Reload the page in your application to get a new one.", 410,
+                       account)
     except SignInRefused as error:
-        Session.rollback()
-        return _refuse(error.message, error.status)
+        return _refuse(error.message, error.status, account)
+    audit("signin.success", actor=user, account=account, detail=EMBED)
     Session.commit()
     start_session(user, remember=False)
     session[SESSION_KEY] = account.external_id

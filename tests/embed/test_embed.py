@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from models.accounts import User
+from models.audit import AuditEntry
 from models.db import Session
 from models.sso import SignInToken
 from tests.conftest import PASSWORD
@@ -127,3 +128,15 @@ def test_embed_sign_ins_are_rate_limited(limited_app, world):
     client = limited_app().test_client()
     statuses = [client.get("/embed?token=bad").status_code for _ in range(61)]
     assert statuses[:60] == [401] * 60 and statuses[60] == 429
+
+
+def test_each_embed_sign_in_and_each_refusal_leaves_one_audit_entry(client, world):
+    token = make_token()
+    assert client.get(f"/embed?token={token}").status_code == 302
+    assert client.get(f"/embed?token={token}").status_code == 410  # the same token again
+    with client.application.app_context():
+        entries = Session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert [(e.action, e.account_external_id) for e in entries] == [("signin.success", "ALPHA"),
+                                                                         ("signin.failure", "ALPHA")]
+        assert entries[0].actor_email == "lee@alpha.test" and "embedded" in entries[0].detail
+        assert "already used" in entries[1].detail

@@ -10,19 +10,27 @@ from models.accounts import Account
 from models.db import Session
 from models.sso import SsoConnection
 from portal.access import admin_required
+from portal.audit.web import audit
 from portal.auth.forms import EmptyForm
-from portal.navigation import landing_url
-from portal.extensions import csrf, limiter
-from portal.security import start_session
-from portal.services import ServiceError
 from portal.auth.sso import saml
 from portal.auth.sso.connections import domains_of, remove_connection, save_connection
 from portal.auth.sso.forms import ConnectionForm
-from portal.auth.sso.one_time import AlreadyUsed, use_once
 from portal.auth.sso.oidc import ProviderError, exchange_code, role_from_claims
+from portal.auth.sso.one_time import AlreadyUsed, use_once
 from portal.auth.sso.people import SignInRefused, user_for_identity
-from portal.auth.sso.start import (PENDING_KEY, SIGN_OUT_KEY, account_provider, begin_oidc, oidc_callback_url, refused,
-                              staff_provider)
+from portal.auth.sso.start import (
+    PENDING_KEY,
+    SIGN_OUT_KEY,
+    account_provider,
+    begin_oidc,
+    oidc_callback_url,
+    refused,
+    staff_provider,
+)
+from portal.extensions import csrf, limiter
+from portal.navigation import landing_url
+from portal.security import start_session
+from portal.services import ServiceError
 
 bp = Blueprint("sso", __name__)
 
@@ -47,43 +55,61 @@ def _pending_for(state: str | None) -> dict | None:
     return pending
 
 
+OIDC = "single sign-on (OpenID Connect)"
+SAML = "single sign-on (SAML)"
+
+
+def _refuse(message: str, status: int, how: str, account: Account | None = None):
+    """Refuse a sign-in: nothing of it is kept but one audit entry saying who was refused and why."""
+    Session.rollback()
+    audit("signin.failure", account=account, actor_email="", detail=f"{how}: {message}")
+    Session.commit()
+    return refused(message, status)
+
+
+def _signed_in(user, how: str) -> None:
+    """Audit a sign-in through a provider, in the transaction that creates or updates the person."""
+    audit("signin.success", actor=user, account=user.account, detail=how)
+
+
 @bp.get("/sso/oidc/callback")
 @limiter.limit(SIGN_IN_LIMIT)
 def oidc_callback():
     """The provider's answer: check state, trade the code, check the ID token, find or create the person."""
     pending = _pending_for(request.args.get("state"))
     if pending is None:
-        return refused(NOT_OURS, 400)
+        return _refuse(NOT_OURS, 400, OIDC)
     if request.args.get("error") or not request.args.get("code"):
-        return refused("Your provider did not sign you in. Start again from the sign-in page.", 400)
+        return _refuse("Your provider did not sign you in. Start again from the sign-in page.", 400, OIDC)
     account = None
     if pending.get("account"):
         account = Session.scalar(select(Account).where(Account.external_id == pending["account"]))
         connection = Session.get(SsoConnection, account.id) if account is not None else None
         if connection is None or connection.protocol != "oidc" or connection.issuer != pending["issuer"]:
-            return refused("This account's single sign-on settings changed during your sign-in. Start again.", 400)
+            return _refuse("This account's single sign-on settings changed during your sign-in. Start again.", 400,
+                           OIDC, account)
         provider = account_provider(connection)
     else:
         provider = staff_provider()
         if provider is None or provider.issuer != pending["issuer"]:
-            return refused("Single sign-on for staff is not configured. Sign in with your password.", 400)
+            return _refuse("Single sign-on for staff is not configured. Sign in with your password.", 400, OIDC)
     try:
         claims, id_token = exchange_code(provider, pending, request.args["code"], oidc_callback_url())
     except ProviderError as error:
-        return refused(error.message, 400)
+        return _refuse(error.message, 400, OIDC, account)
     config = current_app.config
     role = "customer" if account is not None else role_from_claims(
         claims, config["OIDC_ROLE_CLAIM"], config["OIDC_ADMIN_VALUE"], config["OIDC_CSM_VALUE"])
     if role is None:
-        return refused("Your provider gives you no role in the portal. Ask your administrator to add you to the "
-                       "portal's admin or CSM group.", 403)
+        return _refuse("Your provider gives you no role in the portal. Ask your administrator to add you to the "
+                       "portal's admin or CSM group.", 403, OIDC)
     try:
         email = "" if claims.get("email_verified") is False else str(claims.get("email") or "")
         user = user_for_identity(provider.issuer, str(claims["sub"]), email, str(claims.get("name") or ""),
                                  account, role)
     except SignInRefused as error:
-        Session.rollback()
-        return refused(error.message, error.status)
+        return _refuse(error.message, error.status, OIDC, account)
+    _signed_in(user, OIDC)
     Session.commit()
     start_session(user, remember=False)
     session[SIGN_OUT_KEY] = {"endpoint": pending.get("end_session_endpoint"), "id_token": id_token,
@@ -117,11 +143,10 @@ def saml_acs(ext: str):
         use_once(account.id, "saml", person.assertion_id, person.expires_at)
         user = user_for_identity(person.issuer, person.subject, person.email, person.name, account, "customer")
     except (saml.SamlRefused, SignInRefused) as error:
-        Session.rollback()
-        return refused(error.message, getattr(error, "status", 400))
+        return _refuse(error.message, getattr(error, "status", 400), SAML, account)
     except (AlreadyUsed, IntegrityError):  # IntegrityError: the same assertion posted twice at once
-        Session.rollback()
-        return refused("This answer from your identity provider was already used. Start again.", 400)
+        return _refuse("This answer from your identity provider was already used. Start again.", 400, SAML, account)
+    _signed_in(user, SAML)
     Session.commit()
     start_session(user, remember=False)
     return redirect(landing_url(user))
