@@ -45,7 +45,6 @@ LOCAL: tuple[str, ...] = (
 # The blockers of the plan (numbers as in the issue "Scale past one PostgreSQL server") still open.
 BLOCKERS: dict[int, str] = {
     1: "a primary key or unique constraint of a distributed table lacks account_id",
-    2: "a foreign key between distributed tables is not composite on account_id",
     3: "the knowledge search trigger on kb_article (a reference table)",
     6: "staff rows with a NULL account_id in kb_search_log and kb_vote",
 }
@@ -55,33 +54,10 @@ BLOCKERS: dict[int, str] = {
 # the test fails on a violation missing here (a new table or constraint broke the plan) and on an
 # entry here the schema no longer has (a blocker was fixed: strike it). Never add to it lightly.
 KNOWN_VIOLATIONS: dict[tuple[str, str, str], int] = {
-    # Blocker 1: primary keys `id` without account_id (they become (account_id, id)).
-    **{(table, "primary_key", "id"): 1 for table in (
-        "assessment_answer", "assessment_response", "assessment_round", "contact_request", "csm_task",
-        "detractor_followup", "engagement_event", "health_score", "health_warning", "kb_search_log",
-        "kb_view", "kb_vote", "plan_comment", "plan_metric", "plan_reading", "playbook_episode",
-        "playbook_send", "share_link", "share_visit", "survey_invitation", "survey_response")},
-    ("assessment_round_level", "primary_key", "round_id,dimension_id"): 1,
-    # Blocker 1: unique constraints without account_id.
-    ("assessment_answer", "unique", "response_id,question_id"): 1,
-    ("assessment_response", "unique", "round_id,user_id"): 1,
-    ("detractor_followup", "unique", "response_id"): 1,
+    # Blocker 1: the keys of kb_search_log and kb_vote gain account_id once staff rows are gone (blocker 6).
+    ("kb_search_log", "primary_key", "id"): 1,
+    ("kb_vote", "primary_key", "id"): 1,
     ("kb_vote", "unique", "article_id,user_id"): 1,
-    ("plan_reading", "unique", "metric_id,day"): 1,
-    ("playbook_send", "unique", "episode_id,user_id"): 1,
-    ("share_link", "unique", "token_hash"): 1,
-    ("survey_invitation", "unique", "token_hash"): 1,
-    # Blocker 2: foreign keys between distributed tables on `id` alone (they become (account_id, x_id)).
-    ("assessment_answer", "composite_fk", "response_id"): 2,
-    ("assessment_response", "composite_fk", "round_id"): 2,
-    ("assessment_round_level", "composite_fk", "round_id"): 2,
-    ("csm_task", "composite_fk", "episode_id"): 2,
-    ("detractor_followup", "composite_fk", "response_id"): 2,
-    ("plan_comment", "composite_fk", "metric_id"): 2,
-    ("plan_reading", "composite_fk", "metric_id"): 2,
-    ("playbook_send", "composite_fk", "episode_id"): 2,
-    ("share_visit", "composite_fk", "link_id"): 2,
-    ("survey_invitation", "composite_fk", "response_id"): 2,
     # Blocker 3: the tsvector trigger keeps kb_article.search_vector up to date.
     ("kb_article", "trigger", "kb_article_search_refresh"): 3,
     # Blocker 6: staff searches and votes are stored with a NULL account_id.

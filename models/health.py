@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.db import Base, utcnow
+from models.db import Base, account_foreign_key, account_key, utcnow
 
 BANDS = ("red", "yellow", "green")
 WARNING_KINDS = ("usage_drop", "low_utilisation", "detractor", "no_login", "band_drop", "maturity_drop")
@@ -30,13 +30,15 @@ class HealthScore(Base):
 
     __tablename__ = "health_score"
     __table_args__ = (
+        account_key(),
         UniqueConstraint("account_id", "as_of"),
         CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
         CheckConstraint("band IN ('red', 'yellow', 'green')", name="band_known"),
         Index("ix_health_score_as_of", "as_of"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose score
     as_of: Mapped[date] = mapped_column(Date)  # UTC day the score describes
     score: Mapped[float] = mapped_column(Float)  # 0..100, the sum of the components' contributions
@@ -51,6 +53,7 @@ class HealthWarning(Base):
 
     __tablename__ = "health_warning"
     __table_args__ = (
+        account_key(),
         UniqueConstraint("account_id", "kind", "episode_key"),
         CheckConstraint(
             "kind IN ('usage_drop', 'low_utilisation', 'detractor', 'no_login', 'band_drop', 'maturity_drop')",
@@ -59,7 +62,8 @@ class HealthWarning(Base):
         Index("ix_health_warning_account_kind", "account_id", "kind"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # account it is about
     kind: Mapped[str] = mapped_column(String(30))  # which condition triggered it
     episode_key: Mapped[str] = mapped_column(String(100))  # identifies the episode so it is raised once
@@ -80,13 +84,18 @@ class ShareLink(Base):
 
     __tablename__ = "share_link"
     __table_args__ = (
+        account_key(),
+        # Unique per account, as Citus requires. Lookups by token alone stay valid (a query over every
+        # shard) and a 256-bit random token does not collide in practice; token_hash first serves them.
+        UniqueConstraint("token_hash", "account_id"),
         CheckConstraint("period_start <= period_end", name="period_ordered"),
         CheckConstraint("expires_at > created_at", name="expires_after_creation"),
         Index("ix_share_link_account_created", "account_id", "created_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the link token
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
+    token_hash: Mapped[str] = mapped_column(String(64))  # hex SHA-256 of the link token
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # account shown
     period_start: Mapped[date] = mapped_column(Date)  # first day of the reviewed period
     period_end: Mapped[date] = mapped_column(Date)  # last day of the reviewed period
@@ -102,10 +111,15 @@ class ShareVisit(Base):
     """One visit of a share link."""
 
     __tablename__ = "share_visit"
-    __table_args__ = (Index("ix_share_visit_link_ts", "link_id", "ts"),)
+    __table_args__ = (
+        account_key(),
+        account_foreign_key("share_visit", "link_id", "share_link", ondelete="CASCADE"),
+        Index("ix_share_visit_link_ts", "link_id", "ts"),
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
-    link_id: Mapped[int] = mapped_column(ForeignKey("share_link.id", ondelete="CASCADE"))  # link visited
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
+    link_id: Mapped[int] = mapped_column()  # link visited (with account_id, a key of share_link)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # account shown
     ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when
     ip_hash: Mapped[str] = mapped_column(String(64), default="")  # keyed hash of the visitor's address

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.db import Base, utcnow
+from models.db import Base, account_key, utcnow
 
 ARTICLE_STATUSES = ("draft", "published", "archived")
 
@@ -158,9 +158,10 @@ class KbView(Base):
     """One reading of an article by a customer user, per account (engagement and popularity)."""
 
     __tablename__ = "kb_view"
-    __table_args__ = (Index("ix_kb_view_article_ts", "article_id", "ts"), Index("ix_kb_view_account_ts", "account_id", "ts"))
+    __table_args__ = (account_key(), Index("ix_kb_view_article_ts", "article_id", "ts"), Index("ix_kb_view_account_ts", "account_id", "ts"))
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_article.id", ondelete="CASCADE"))  # what was read
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # the reader's account
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # the reader

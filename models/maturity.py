@@ -4,11 +4,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.accounts import User
-from models.db import Base, utcnow
+from models.db import Base, account_foreign_key, account_key, utcnow
 
 
 class MaturityModel(Base):
@@ -113,11 +124,13 @@ class AssessmentRound(Base):
 
     __tablename__ = "assessment_round"
     __table_args__ = (
+        account_key(),
         CheckConstraint("overall_level IS NULL OR overall_level BETWEEN 1 AND 9", name="overall_range"),
         Index("ix_assessment_round_account_taken", "account_id", "taken_on"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # assessed account
     model_id: Mapped[int] = mapped_column(ForeignKey("maturity_model.id", ondelete="RESTRICT"), index=True)  # version it was taken on
     opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # first respondent started
@@ -133,10 +146,14 @@ class AssessmentRoundLevel(Base):
     """The combined level of one dimension in a round."""
 
     __tablename__ = "assessment_round_level"
-    __table_args__ = (CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),)
+    __table_args__ = (
+        PrimaryKeyConstraint("account_id", "round_id", "dimension_id"),
+        account_foreign_key("assessment_round_level", "round_id", "assessment_round", ondelete="CASCADE"),
+        CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),
+    )
 
-    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id", ondelete="CASCADE"), primary_key=True)  # its round
-    dimension_id: Mapped[int] = mapped_column(ForeignKey("maturity_dimension.id", ondelete="RESTRICT"), primary_key=True)  # rated dimension
+    round_id: Mapped[int] = mapped_column()  # its round
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("maturity_dimension.id", ondelete="RESTRICT"))  # rated dimension
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # assessed account
     level: Mapped[int] = mapped_column(Integer)  # floor of the mean of every respondent's answer levels
     mean: Mapped[float] = mapped_column()  # that mean before rounding down, for the page
@@ -147,13 +164,16 @@ class AssessmentResponse(Base):
 
     __tablename__ = "assessment_response"
     __table_args__ = (
-        UniqueConstraint("round_id", "user_id"),
+        account_key(),
+        UniqueConstraint("round_id", "user_id", "account_id"),
+        account_foreign_key("assessment_response", "round_id", "assessment_round", ondelete="CASCADE"),
         CheckConstraint("status IN ('draft', 'submitted')", name="status_known"),
         CheckConstraint("status <> 'submitted' OR submitted_at IS NOT NULL", name="submitted_has_time"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
-    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id", ondelete="CASCADE"), index=True)  # its round
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
+    round_id: Mapped[int] = mapped_column(index=True)  # its round
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # assessed account
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))  # the respondent (a customer user)
     status: Mapped[str] = mapped_column(String(20), default="draft")  # draft or submitted
@@ -170,12 +190,15 @@ class AssessmentAnswer(Base):
 
     __tablename__ = "assessment_answer"
     __table_args__ = (
-        UniqueConstraint("response_id", "question_id"),
+        account_key(),
+        UniqueConstraint("response_id", "question_id", "account_id"),
+        account_foreign_key("assessment_answer", "response_id", "assessment_response", ondelete="CASCADE"),
         CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
-    response_id: Mapped[int] = mapped_column(ForeignKey("assessment_response.id", ondelete="CASCADE"))  # its response
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
+    response_id: Mapped[int] = mapped_column()  # its response
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # assessed account
     question_id: Mapped[int] = mapped_column(ForeignKey("maturity_question.id", ondelete="RESTRICT"), index=True)  # answered question
     option_id: Mapped[int] = mapped_column(ForeignKey("maturity_option.id", ondelete="RESTRICT"))  # picked option

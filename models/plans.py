@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.accounts import User
-from models.db import Base, utcnow
+from models.db import Base, account_foreign_key, account_key, utcnow
 
 SOURCES = ("usage", "reported")
 DIRECTIONS = ("higher", "lower")
@@ -20,6 +20,7 @@ class PlanMetric(Base):
 
     __tablename__ = "plan_metric"
     __table_args__ = (
+        account_key(),
         CheckConstraint("source IN ('usage', 'reported')", name="source_known"),
         CheckConstraint(
             "(source = 'usage' AND usage_measure IN "
@@ -38,7 +39,8 @@ class PlanMetric(Base):
         Index("ix_plan_metric_account_id", "account_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose plan
     name: Mapped[str] = mapped_column(String(200))  # what is measured, in the customer's words
     unit: Mapped[str] = mapped_column(String(40), default="")  # unit shown after every value (users, %, days)
@@ -59,11 +61,17 @@ class PlanReading(Base):
     """A value of a metric on a day: entered for reported metrics, stored weekly for usage metrics."""
 
     __tablename__ = "plan_reading"
-    __table_args__ = (UniqueConstraint("metric_id", "day"), Index("ix_plan_reading_account_id", "account_id"))
+    __table_args__ = (
+        account_key(),
+        UniqueConstraint("metric_id", "day", "account_id"),
+        account_foreign_key("plan_reading", "metric_id", "plan_metric", ondelete="CASCADE"),
+        Index("ix_plan_reading_account_id", "account_id"),
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose plan (shard key)
-    metric_id: Mapped[int] = mapped_column(ForeignKey("plan_metric.id", ondelete="CASCADE"))  # which metric
+    metric_id: Mapped[int] = mapped_column()  # which metric (with account_id, a key of plan_metric)
     day: Mapped[date] = mapped_column(Date)  # UTC day the value holds for
     value: Mapped[float] = mapped_column(Float)  # the metric's value that day
     entered_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # NULL: measured
@@ -78,13 +86,16 @@ class PlanComment(Base):
 
     __tablename__ = "plan_comment"
     __table_args__ = (
+        account_key(),
+        account_foreign_key("plan_comment", "metric_id", "plan_metric", ondelete="CASCADE"),
         Index("ix_plan_comment_metric_id", "metric_id"),
         Index("ix_plan_comment_account_id", "account_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose plan (shard key)
-    metric_id: Mapped[int] = mapped_column(ForeignKey("plan_metric.id", ondelete="CASCADE"))  # which metric
+    metric_id: Mapped[int] = mapped_column()  # which metric (with account_id, a key of plan_metric)
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # who wrote it
     body: Mapped[str] = mapped_column(Text)  # the comment, shown escaped
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when written

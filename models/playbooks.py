@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.accounts import User
-from models.db import Base, utcnow
+from models.db import Base, account_foreign_key, account_key, utcnow
 
 
 class Segment(Base):
@@ -59,13 +59,15 @@ class PlaybookEpisode(Base):
 
     __tablename__ = "playbook_episode"
     __table_args__ = (
+        account_key(),
         CheckConstraint("left_at IS NULL OR left_at >= entered_at", name="left_after_entered"),
         CheckConstraint("band_at_entry IS NULL OR band_at_entry IN ('red', 'yellow', 'green')", name="band_known"),
         Index("ix_playbook_episode_playbook_account", "playbook_id", "account_id"),
         Index("ix_playbook_episode_account", "account_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     playbook_id: Mapped[int] = mapped_column(ForeignKey("playbook.id", ondelete="CASCADE"))  # which playbook
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # which account
     entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # first run that found it in the segment
@@ -80,14 +82,17 @@ class PlaybookSend(Base):
 
     __tablename__ = "playbook_send"
     __table_args__ = (
-        UniqueConstraint("episode_id", "user_id"),
+        account_key(),
+        UniqueConstraint("episode_id", "user_id", "account_id"),
+        account_foreign_key("playbook_send", "episode_id", "playbook_episode", ondelete="CASCADE"),
         Index("ix_playbook_send_playbook", "playbook_id"),
         Index("ix_playbook_send_account", "account_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     playbook_id: Mapped[int] = mapped_column(ForeignKey("playbook.id", ondelete="CASCADE"))  # which playbook
-    episode_id: Mapped[int] = mapped_column(ForeignKey("playbook_episode.id", ondelete="CASCADE"))  # which episode
+    episode_id: Mapped[int] = mapped_column()  # which episode (with account_id, a key of playbook_episode)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # the person's account
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))  # the person
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when queued (or held out)
@@ -109,14 +114,17 @@ class CsmTask(Base):
 
     __tablename__ = "csm_task"
     __table_args__ = (
+        account_key(),
         CheckConstraint("length(text) > 0", name="text_not_empty"),
+        account_foreign_key("csm_task", "episode_id", "playbook_episode"),
         Index("ix_csm_task_account_done", "account_id", "done_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # the account it is about
     playbook_id: Mapped[Optional[int]] = mapped_column(ForeignKey("playbook.id", ondelete="SET NULL"), index=True)  # raised by
-    episode_id: Mapped[Optional[int]] = mapped_column(ForeignKey("playbook_episode.id"))  # in which episode (NO ACTION: delete_playbook clears it)
+    episode_id: Mapped[Optional[int]] = mapped_column()  # in which episode (NO ACTION: delete_playbook clears it)
     csm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)  # assigned CSM
     text: Mapped[str] = mapped_column(Text)  # what to do
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when raised

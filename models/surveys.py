@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.db import Base, utcnow
+from models.db import Base, account_foreign_key, account_key, utcnow
 
 
 class SurveyResponse(Base):
@@ -15,12 +15,14 @@ class SurveyResponse(Base):
 
     __tablename__ = "survey_response"
     __table_args__ = (
+        account_key(),
         UniqueConstraint("account_id", "client_id"),
         CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
         Index("ix_survey_response_account_ts", "account_id", "ts"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose answer
     client_id: Mapped[str] = mapped_column(String(200))  # idempotency key: API id, or "inv:<invitation id>"
     respondent: Mapped[str] = mapped_column(String(254))  # e-mail or the vendor's id for the person
@@ -67,22 +69,28 @@ class SurveyInvitation(Base):
 
     __tablename__ = "survey_invitation"
     __table_args__ = (
+        account_key(),
+        # Unique per account, as Citus requires. Lookups by token alone stay valid (a query over every
+        # shard) and a 256-bit random token does not collide in practice; token_hash first serves them.
+        UniqueConstraint("token_hash", "account_id"),
+        account_foreign_key("survey_invitation", "response_id", "survey_response"),
         Index("ix_survey_invitation_user_sent", "user_id", "sent_at"),
         Index("ix_survey_invitation_account_sent", "account_id", "sent_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("survey_campaign.id", ondelete="CASCADE"), index=True)  # which campaign
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # the person's account
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))  # the person asked
     email: Mapped[str] = mapped_column(String(254))  # address the invitation went to
     token_salt: Mapped[str] = mapped_column(String(32))  # random salt; the token is HMAC(SECRET_KEY, salt)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the link token
+    token_hash: Mapped[str] = mapped_column(String(64))  # hex SHA-256 of the link token
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when queued
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # the link stops working then
     reminded_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # the one reminder, if sent
     answered_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # when answered
-    response_id: Mapped[Optional[int]] = mapped_column(ForeignKey("survey_response.id"))  # the answer (NO ACTION: responses go only with their account)
+    response_id: Mapped[Optional[int]] = mapped_column()  # the answer (NO ACTION: responses go only with their account)
 
 
 class SurveyOptOut(Base):
@@ -98,9 +106,10 @@ class ContactRequest(Base):
     """A request for a customer's time (survey, assessment, playbook mail), counted by the fatigue cap."""
 
     __tablename__ = "contact_request"
-    __table_args__ = (Index("ix_contact_request_account_ts", "account_id", "ts"),)
+    __table_args__ = (account_key(), Index("ix_contact_request_account_ts", "account_id", "ts"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # account contacted
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # person contacted
     kind: Mapped[str] = mapped_column(String(50))  # e.g. nps_invitation, assessment_request, playbook
@@ -112,14 +121,18 @@ class DetractorFollowup(Base):
 
     __tablename__ = "detractor_followup"
     __table_args__ = (
+        account_key(),
+        UniqueConstraint("response_id", "account_id"),
+        account_foreign_key("detractor_followup", "response_id", "survey_response", ondelete="CASCADE"),
         CheckConstraint("status IN ('open', 'closed')", name="status_known"),
         CheckConstraint("status <> 'closed' OR closed_at IS NOT NULL", name="closed_has_time"),
         Index("ix_detractor_followup_account_status", "account_id", "status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose answer
-    response_id: Mapped[int] = mapped_column(ForeignKey("survey_response.id", ondelete="CASCADE"), unique=True)  # the answer
+    response_id: Mapped[int] = mapped_column()  # the answer (one follow-up per answer)
     status: Mapped[str] = mapped_column(String(20), default="open")  # open or closed
     note: Mapped[str] = mapped_column(Text, default="")  # what the CSM did (internal)
     reply: Mapped[str] = mapped_column(Text, default="")  # "you said, we did" reply shown to the respondent

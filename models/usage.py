@@ -7,7 +7,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.db import Base, utcnow
+from models.db import Base, account_key, utcnow
 
 EVENT_TYPES = ("login", "page_view", "feature_used", "report_run")
 
@@ -125,6 +125,7 @@ class EngagementEvent(Base):
 
     __tablename__ = "engagement_event"
     __table_args__ = (
+        account_key(),
         Index("ix_engagement_event_account_ts", "account_id", "ts"),
         CheckConstraint(
             "kind IN ('portal_visit', 'article_view', 'article_vote', 'survey_answer', 'assessment')",
@@ -132,7 +133,8 @@ class EngagementEvent(Base):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # whose engagement
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # who, when known
     kind: Mapped[str] = mapped_column(String(30))  # portal_visit, article_view, article_vote, survey_answer, assessment

@@ -4,15 +4,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import UniqueConstraint, create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import models
-from models.db import make_engine
-from portal.cli.database import upgrade
+from models.db import ACCOUNT_KEY, make_engine
+from portal.cli.database import alembic_config, upgrade
 from tests.conftest import PG_URL, REQUIRE_POSTGRES, postgres_reachable
 
 
@@ -51,6 +52,12 @@ def _ignorable(diff) -> bool:
     # Monthly partitions of usage_event are made as events arrive, not declared in the models.
     if re.fullmatch(r"usage_event_\d{6}", name):
         return True
+    # SQLite keeps `id` as the rowid key of a table keyed (account_id, id) and adds UNIQUE (account_id, id)
+    # in its place (models.db.account_key): the metadata states the PostgreSQL key only.
+    if kind == "remove_constraint" and isinstance(diff[1], UniqueConstraint):
+        table = models.Base.metadata.tables.get(diff[1].table.name)
+        return (table is not None and bool(table.primary_key.info.get(ACCOUNT_KEY))
+                and [c.name for c in diff[1].columns] == ["account_id", "id"])
     return "fts" in name or "search" in name
 
 
@@ -124,3 +131,133 @@ def test_upgraded_foreign_keys_of_the_distribution_plan_are_no_action(empty_data
                 for table in ("account", '"user"', "survey_response", "survey_invitation")]
     engine.dispose()
     assert left == [0, 0, 0, 0]
+
+
+# One account's rows in every table whose keys 0022_composite_keys changes, and the tables they hang on.
+_ROWS_BEFORE_COMPOSITE_KEYS = (
+    "INSERT INTO survey_campaign (id, name, question, audience, is_default, created_at) "
+    "VALUES (1, 'Quarterly', 'How likely?', 'all', false, '{now}')",
+    "INSERT INTO survey_response (id, account_id, client_id, respondent, user_id, score, comment, ts) "
+    "VALUES (7, 1, 'inv:1', 'pat@alpha.test', 2, 3, 'slow', '{now}')",
+    "INSERT INTO survey_invitation (id, campaign_id, account_id, user_id, email, token_salt, token_hash, sent_at, "
+    "expires_at, response_id) VALUES (4, 1, 1, 2, 'pat@alpha.test', 's', 'h', '{now}', '{now}', 7)",
+    "INSERT INTO detractor_followup (id, account_id, response_id, status, note, reply, created_at) "
+    "VALUES (5, 1, 7, 'open', '', '', '{now}')",
+    "INSERT INTO contact_request (account_id, user_id, kind, ts) VALUES (1, 2, 'nps_invitation', '{now}')",
+    "INSERT INTO engagement_event (account_id, user_id, kind, ts) VALUES (1, 2, 'portal_visit', '{now}')",
+    "INSERT INTO health_score (account_id, as_of, score, band, components_json, arr, computed_at) "
+    "VALUES (1, '2026-01-05', 50, 'yellow', '[]', 0, '{now}')",
+    "INSERT INTO health_warning (account_id, kind, episode_key, figures_json, message, raised_at, as_of) "
+    "VALUES (1, 'detractor', 'r7', '{{}}', '', '{now}', '2026-01-05')",
+    "INSERT INTO share_link (id, token_hash, account_id, period_start, period_end, note, created_at, expires_at, "
+    "snapshot_json) VALUES (3, 't', 1, '2026-01-01', '2026-01-31', '', '{now}', '2026-02-05', '{{}}')",
+    "INSERT INTO share_visit (link_id, account_id, ts, ip_hash, user_agent) VALUES (3, 1, '{now}', '', '')",
+    "INSERT INTO segment (id, name, rules_json, created_at, updated_at) VALUES (1, 'All', '{{}}', '{now}', '{now}')",
+    "INSERT INTO playbook (id, name, segment_id, email_subject, email_body, task_text, message_text, confirmed_all, "
+    "is_active, created_at, updated_at) VALUES (1, 'Welcome', 1, '', '', 'Call', '', false, true, '{now}', '{now}')",
+    "INSERT INTO playbook_episode (id, playbook_id, account_id, entered_at, held_out, task_created) "
+    "VALUES (6, 1, 1, '{now}', false, true)",
+    "INSERT INTO playbook_send (playbook_id, episode_id, account_id, user_id, sent_at, held_out) "
+    "VALUES (1, 6, 1, 2, '{now}', false)",
+    "INSERT INTO csm_task (account_id, playbook_id, episode_id, text, created_at) VALUES (1, 1, 6, 'Call', '{now}')",
+    "INSERT INTO plan_metric (id, account_id, name, unit, source, direction, baseline_value, baseline_date, "
+    "target_value, target_date, created_at) VALUES (8, 1, 'Reports', '', 'reported', 'higher', 1, '2026-01-01', 5, "
+    "'2026-06-01', '{now}')",
+    "INSERT INTO plan_reading (account_id, metric_id, day, value, note, created_at) "
+    "VALUES (1, 8, '2026-01-05', 2, '', '{now}')",
+    "INSERT INTO plan_comment (account_id, metric_id, body, created_at) VALUES (1, 8, 'Good start', '{now}')",
+    "INSERT INTO maturity_model (id, version, name, created_at) VALUES (1, 1, 'Model', '{now}')",
+    "INSERT INTO maturity_dimension (id, model_id, position, name) VALUES (1, 1, 1, 'Data')",
+    "INSERT INTO maturity_question (id, dimension_id, position, text) VALUES (1, 1, 1, 'How?')",
+    "INSERT INTO maturity_option (id, question_id, position, text, level) VALUES (1, 1, 1, 'Well', 2)",
+    "INSERT INTO assessment_round (id, account_id, model_id, opened_at, respondents) VALUES (9, 1, 1, '{now}', 1)",
+    "INSERT INTO assessment_round_level (round_id, dimension_id, account_id, level, mean) VALUES (9, 1, 1, 2, 2.0)",
+    "INSERT INTO assessment_response (id, round_id, account_id, user_id, status, started_at, updated_at) "
+    "VALUES (11, 9, 1, 2, 'draft', '{now}', '{now}')",
+    "INSERT INTO assessment_answer (response_id, account_id, question_id, option_id, level) VALUES (11, 1, 1, 1, 2)",
+)
+_COMPOSITE_KEY_TABLES = (
+    "survey_response", "survey_invitation", "detractor_followup", "contact_request", "engagement_event",
+    "health_score", "health_warning", "share_link", "share_visit", "playbook_episode", "playbook_send", "csm_task",
+    "plan_metric", "plan_reading", "plan_comment", "assessment_round", "assessment_round_level",
+    "assessment_response", "assessment_answer",
+)
+
+
+def _rows(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {table: sorted(tuple(row) for row in connection.execute(text(f"SELECT * FROM {table}")))
+                for table in _COMPOSITE_KEY_TABLES}
+
+
+def test_composite_keys_upgrade_keeps_every_row(empty_database_url):
+    """0022 rebuilds or re-keys the tables with their rows; the new keys hold, and new ids keep counting."""
+    upgrade(empty_database_url, "0020_dashboard_rollups")
+    engine = make_engine(empty_database_url)
+    now = "2026-01-05 10:00:00"
+    with engine.begin() as connection:
+        for statement in (
+            ("INSERT INTO account (id, external_id, name, arr, seats, customer_since, status, created_at, "
+             f"data_changed_at) VALUES (1, 'ALPHA', 'Alpha', 0, 0, '2025-01-01', 'active', '{now}', '{now}')"),
+            ("INSERT INTO account (id, external_id, name, arr, seats, customer_since, status, created_at, "
+             f"data_changed_at) VALUES (2, 'BETA', 'Beta', 0, 0, '2025-01-01', 'active', '{now}', '{now}')"),
+            ("INSERT INTO \"user\" (id, email, name, role, account_id, session_version, is_active, created_at) "
+             f"VALUES (2, 'pat@alpha.test', 'Pat', 'customer', 1, 1, true, '{now}')"),
+            *(statement.format(now=now) for statement in _ROWS_BEFORE_COMPOSITE_KEYS),
+        ):
+            connection.execute(text(statement))
+    before = _rows(engine)
+    assert all(before.values())
+
+    upgrade(empty_database_url)
+
+    assert _rows(engine) == before
+    inspector = inspect(engine)
+    keyed = "id" if engine.dialect.name == "sqlite" else "account_id, id"  # SQLite: the rowid, plus UNIQUE
+    assert ", ".join(inspector.get_pk_constraint("survey_response")["constrained_columns"]) == keyed
+    assert inspector.get_pk_constraint("assessment_round_level")["constrained_columns"] == [
+        "account_id", "round_id", "dimension_id"]
+    followup_keys = [(fk["constrained_columns"], fk["referred_columns"], fk["options"].get("ondelete"))
+                     for fk in inspector.get_foreign_keys("detractor_followup") if fk["referred_table"] == "survey_response"]
+    assert followup_keys == [(["account_id", "response_id"], ["account_id", "id"], "CASCADE")]
+    command.downgrade(alembic_config(empty_database_url), "0020_dashboard_rollups")
+    assert _rows(engine) == before
+    upgrade(empty_database_url)
+    assert _rows(engine) == before
+    with engine.begin() as connection:
+        connection.execute(text(f"INSERT INTO contact_request (account_id, kind, ts) VALUES (2, 'playbook', '{now}')"))
+        assert connection.execute(text("SELECT max(id) FROM contact_request")).scalar() == 2
+    # An answer of account 1 cannot be followed up under account 2 any more.
+    with pytest.raises(IntegrityError), engine.begin() as connection:
+        connection.execute(text("INSERT INTO detractor_followup (account_id, response_id, status, note, reply, "
+                                f"created_at) VALUES (2, 7, 'open', '', '', '{now}')"))
+    # The cascades still run through the composite keys.
+    with engine.begin() as connection:
+        connection.execute(text("DELETE FROM survey_invitation"))
+        connection.execute(text("DELETE FROM survey_response WHERE id = 7"))
+        connection.execute(text("DELETE FROM assessment_round WHERE id = 9"))
+        left = [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                for table in ("detractor_followup", "assessment_round_level", "assessment_response", "assessment_answer")]
+    assert left == [0, 0, 0, 0]
+    engine.dispose()
+
+
+def test_composite_keys_refuse_rows_of_another_account(empty_database_url):
+    """A child row whose account differs from its parent's stops the upgrade with a sentence, changing nothing."""
+    upgrade(empty_database_url, "0020_dashboard_rollups")
+    engine = make_engine(empty_database_url)
+    now = "2026-01-05 10:00:00"
+    with engine.begin() as connection:
+        for account, name in ((1, "ALPHA"), (2, "BETA")):
+            connection.execute(text(
+                "INSERT INTO account (id, external_id, name, arr, seats, customer_since, status, created_at, "
+                f"data_changed_at) VALUES ({account}, '{name}', '{name}', 0, 0, '2025-01-01', 'active', '{now}', '{now}')"))
+        for statement in _ROWS_BEFORE_COMPOSITE_KEYS:
+            if statement.split()[2] in ("segment", "playbook", "playbook_episode", "csm_task"):
+                connection.execute(text(statement.format(now=now)))
+        connection.execute(text("UPDATE csm_task SET account_id = 2"))  # its episode is account 1's
+    with pytest.raises(RuntimeError, match="1 rows of csm_task belong to another account than their playbook_episode"):
+        upgrade(empty_database_url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0020_dashboard_rollups"
+    engine.dispose()
