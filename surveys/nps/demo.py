@@ -98,9 +98,10 @@ def seed_surveys(ctx) -> None:
     response_rows = [{**fields, "client_id": f"inv:{invitation_ids[index]}"} for index, fields in answers]
     response_ids = _insert_returning_ids(SurveyResponse, response_rows)
     if response_ids:
+        # An update by primary key names the whole key: (account_id, id).
         Session.execute(update(SurveyInvitation), [
-            {"id": invitation_ids[index], "response_id": response_id}
-            for (index, _f), response_id in zip(answers, response_ids)])
+            {"id": invitation_ids[index], "account_id": fields["account_id"], "response_id": response_id}
+            for (index, fields), response_id in zip(answers, response_ids)])
     if contacts:
         Session.execute(insert(ContactRequest), contacts)
     if response_rows:
