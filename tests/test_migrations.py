@@ -175,12 +175,19 @@ _ROWS_BEFORE_COMPOSITE_KEYS = (
     "INSERT INTO assessment_response (id, round_id, account_id, user_id, status, started_at, updated_at) "
     "VALUES (11, 9, 1, 2, 'draft', '{now}', '{now}')",
     "INSERT INTO assessment_answer (response_id, account_id, question_id, option_id, level) VALUES (11, 1, 1, 1, 2)",
+    "INSERT INTO kb_article (id, slug, title, body_markdown, body_html, body_text, toc_json, tags_text, status, "
+    "created_at, updated_at) VALUES (1, 'start', 'Start', '', '', '', '[]', '', 'published', '{now}', '{now}')",
+    "INSERT INTO kb_view (article_id, account_id, user_id, ts) VALUES (1, 1, 2, '{now}')",
+    "INSERT INTO kb_vote (article_id, user_id, account_id, helpful, comment, created_at, updated_at) "
+    "VALUES (1, 2, 1, true, '', '{now}', '{now}')",
+    "INSERT INTO kb_search_log (query, normalized, result_count, user_id, account_id, source, ts) "
+    "VALUES ('start', 'start', 1, 2, 1, 'web', '{now}')",
 )
 _COMPOSITE_KEY_TABLES = (
     "survey_response", "survey_invitation", "detractor_followup", "contact_request", "engagement_event",
     "health_score", "health_warning", "share_link", "share_visit", "playbook_episode", "playbook_send", "csm_task",
     "plan_metric", "plan_reading", "plan_comment", "assessment_round", "assessment_round_level",
-    "assessment_response", "assessment_answer",
+    "assessment_response", "assessment_answer", "kb_view", "kb_vote", "kb_search_log",
 )
 
 

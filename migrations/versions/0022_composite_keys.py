@@ -51,7 +51,8 @@ FOREIGN_KEYS = (
     ("share_visit", "link_id", "share_link", "CASCADE"),
     ("survey_invitation", "response_id", "survey_response", None),
 )
-# Tables whose nullable account_id joins the primary key (which makes it NOT NULL).
+# Tables whose account_id may hold NULL and joins the primary key: a primary key column cannot, so it
+# becomes NOT NULL here unless an earlier revision made it so (and it stays NOT NULL on downgrade).
 NULLABLE_ACCOUNT: tuple[str, ...] = ()
 ROUND_LEVEL_KEY = (("round_id", "dimension_id"), ("account_id", "round_id", "dimension_id"))
 
@@ -96,9 +97,6 @@ def _postgres(up: bool) -> None:
         before, after = (columns, (*columns, "account_id")) if up else ((*columns, "account_id"), columns)
         op.drop_constraint(_uq(table, before), table, type_="unique")
         op.create_unique_constraint(_uq(table, after), table, list(after))
-    if not up:
-        for table in NULLABLE_ACCOUNT:
-            op.alter_column(table, "account_id", existing_type=sa.Integer(), nullable=True)
     for table, column, parent, action in FOREIGN_KEYS:
         local, remote = (["account_id", column], ["account_id", "id"]) if up else ([column], ["id"])
         op.create_foreign_key(_fk(table, column, parent), table, parent, local, remote, ondelete=action)
@@ -123,8 +121,6 @@ def _sqlite_edits(up: bool) -> dict[str, list[tuple[str, str]]]:
         edits[table].append((f"CONSTRAINT {_fk(table, column, parent)} FOREIGN KEY({column}) REFERENCES {parent} (id)",
                              f"CONSTRAINT {_fk(table, column, parent)} FOREIGN KEY(account_id, {column}) "
                              f"REFERENCES {parent} (account_id, id)"))
-    for table in NULLABLE_ACCOUNT:
-        edits[table].append(("\taccount_id INTEGER, ", "\taccount_id INTEGER NOT NULL, "))
     if not up:
         edits = {table: [(new, old) for old, new in pairs] for table, pairs in edits.items()}
     return edits
@@ -142,6 +138,8 @@ def _sqlite(up: bool) -> None:
     for table in order:
         sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
                            {"t": table}).scalar()
+        if up and table in NULLABLE_ACCOUNT:
+            sql = sql.replace("\taccount_id INTEGER, ", "\taccount_id INTEGER NOT NULL, ")
         for old, new in edits[table]:
             if sql.count(old) != 1:
                 raise RuntimeError(f"{table}: expected '{old}' once in its schema")
@@ -172,7 +170,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    """Back to keys on `id` and single-column foreign keys (kb_vote, kb_search_log: account_id nullable again)."""
+    """Back to keys on `id` and single-column foreign keys."""
     if op.get_bind().dialect.name == "sqlite":
         _sqlite(up=False)
     else:
