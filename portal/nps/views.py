@@ -222,7 +222,10 @@ def followups():
 def followup(followup_id: int):
     """Record what was done about a detractor's answer, reply to them, close the loop."""
     item = visible_or_404(DetractorFollowup, followup_id, "No such follow-up.")
-    response, account = Session.get(SurveyResponse, item.response_id), Session.get(Account, item.account_id)
+    # The whole key (account_id, id) of the answer: an index probe, not a scan of every answer.
+    response = Session.scalar(select(SurveyResponse).where(SurveyResponse.account_id == item.account_id,
+                                                           SurveyResponse.id == item.response_id))
+    account = Session.get(Account, item.account_id)
     form = FollowupForm(obj=item) if request.method == "GET" else FollowupForm()
     if request.method == "GET":
         form.publish_reply.data = item.reply_published_at is not None

@@ -24,9 +24,10 @@ class AnswerError(ValueError):
     """An answer that cannot be accepted; the message is a sentence for the respondent."""
 
 
-def lock_invitation(invitation_id: int) -> SurveyInvitation | None:
+def lock_invitation(invitation_id: int, account_id: int) -> SurveyInvitation | None:
     """Reload an invitation holding its row lock (PostgreSQL), so two submissions cannot both count."""
-    query = select(SurveyInvitation).where(SurveyInvitation.id == invitation_id)
+    # The whole key (account_id, id): one index probe here, one shard on Citus.
+    query = select(SurveyInvitation).where(SurveyInvitation.account_id == account_id, SurveyInvitation.id == invitation_id)
     if is_postgres(Session):
         query = query.with_for_update()
     return Session.scalars(query.execution_options(populate_existing=True)).first()
@@ -45,7 +46,7 @@ def invitation_state(invitation: SurveyInvitation, now: datetime | None = None) 
 
 def answer_invitation(invitation: SurveyInvitation, score: int, comment: str) -> SurveyResponse | None:
     """Store the answer of an open invitation; None when it was already answered (nothing changes)."""
-    invitation = lock_invitation(invitation.id)
+    invitation = lock_invitation(invitation.id, invitation.account_id)
     if invitation is None or invitation_state(invitation) == "answered":
         return None
     if invitation_state(invitation) == "expired":
