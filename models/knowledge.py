@@ -142,12 +142,13 @@ class KbVote(Base):
     """A person's answer to "was this helpful?": one per user and article, changeable."""
 
     __tablename__ = "kb_vote"
-    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
+    __table_args__ = (account_key(), UniqueConstraint("article_id", "user_id", "account_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_article.id", ondelete="CASCADE"), index=True)  # the article
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))  # who voted
-    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # the voter's account (customers)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # the voter's account (in the key)
     helpful: Mapped[bool] = mapped_column(Boolean)  # yes (True) or no (False)
     comment: Mapped[str] = mapped_column(Text, default="")  # optional: what was missing or wrong
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # first vote
@@ -172,15 +173,16 @@ class KbSearchLog(Base):
     """One search: the words, how many articles it found and which one was opened from it."""
 
     __tablename__ = "kb_search_log"
-    __table_args__ = (Index("ix_kb_search_log_ts", "ts"),)
+    __table_args__ = (account_key(), Index("ix_kb_search_log_ts", "ts"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    id: Mapped[int] = mapped_column(autoincrement=True)  # database key; the primary key is (account_id, id)
+    __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     query: Mapped[str] = mapped_column(String(200))  # what was typed (trimmed)
     normalized: Mapped[str] = mapped_column(String(200))  # lower-case words, for grouping the same search
     result_count: Mapped[int] = mapped_column(Integer, default=0)  # articles found
     clicked_article_id: Mapped[Optional[int]] = mapped_column(ForeignKey("kb_article.id", ondelete="SET NULL"))  # opened from the results
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # who searched
-    account_id: Mapped[Optional[int]] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # their account (customers)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # their account (in the key)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web or api
     ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when
 

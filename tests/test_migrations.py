@@ -263,7 +263,10 @@ def test_composite_keys_refuse_rows_of_another_account(empty_database_url):
             if statement.split()[2] in ("segment", "playbook", "playbook_episode", "csm_task"):
                 connection.execute(text(statement.format(now=now)))
         connection.execute(text("UPDATE csm_task SET account_id = 2"))  # its episode is account 1's
-    with pytest.raises(RuntimeError, match="1 rows of csm_task belong to another account than their playbook_episode"):
+        connection.execute(text("INSERT INTO kb_search_log (query, normalized, result_count, source, ts) "
+                                f"VALUES ('x', 'x', 0, 'web', '{now}')"))  # no account: cannot be in a key
+    with pytest.raises(RuntimeError, match="1 rows of csm_task belong to another account than their playbook_episode"
+                                           ".*1 rows of kb_search_log have no account_id"):
         upgrade(empty_database_url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0020_dashboard_rollups"

@@ -2,12 +2,12 @@
 
 Citus distributes a table by account_id only if its primary key and unique constraints hold account_id,
 and accepts a foreign key between two distributed tables only if it is composite on account_id. So:
-- 19 primary keys `id` become (account_id, id), and assessment_round_level's (round_id, dimension_id)
+- 21 primary keys `id` become (account_id, id), and assessment_round_level's (round_id, dimension_id)
   becomes (account_id, round_id, dimension_id);
-- 7 unique constraints gain account_id (last, so their index still serves the lookups it served);
+- 8 unique constraints gain account_id (last, so their index still serves the lookups it served);
 - the 10 foreign keys between distributed tables become (account_id, x_id) -> parent (account_id, id),
   same names, same ON DELETE (CASCADE or NO ACTION).
-`id` keeps its sequence. On SQLite (which is not Citus) `id` stays the rowid key and each of the 19
+`id` keeps its sequence. On SQLite (which is not Citus) `id` stays the rowid key and each of the 21
 tables gains UNIQUE (account_id, id), the target of the composite foreign keys (see models.db.account_key).
 
 Revision ID: 0022_composite_keys
@@ -25,7 +25,7 @@ depends_on = None
 ID_KEYED = (
     "survey_response", "share_link", "playbook_episode", "plan_metric", "assessment_round", "assessment_response",
     "assessment_answer", "contact_request", "csm_task", "detractor_followup", "engagement_event", "health_score",
-    "health_warning", "kb_view", "plan_comment", "plan_reading", "playbook_send",
+    "health_warning", "kb_search_log", "kb_view", "kb_vote", "plan_comment", "plan_reading", "playbook_send",
     "share_visit", "survey_invitation",
 )
 # (table, columns before): each unique constraint gains account_id as its last column.
@@ -33,6 +33,7 @@ UNIQUES = (
     ("assessment_answer", ("response_id", "question_id")),
     ("assessment_response", ("round_id", "user_id")),
     ("detractor_followup", ("response_id",)),
+    ("kb_vote", ("article_id", "user_id")),
     ("plan_reading", ("metric_id", "day")),
     ("playbook_send", ("episode_id", "user_id")),
     ("share_link", ("token_hash",)),
@@ -51,9 +52,9 @@ FOREIGN_KEYS = (
     ("share_visit", "link_id", "share_link", "CASCADE"),
     ("survey_invitation", "response_id", "survey_response", None),
 )
-# Tables whose account_id may hold NULL and joins the primary key: a primary key column cannot, so it
+# account_id of these two held NULL for staff votes and searches; a primary key column cannot, so it
 # becomes NOT NULL here unless an earlier revision made it so (and it stays NOT NULL on downgrade).
-NULLABLE_ACCOUNT: tuple[str, ...] = ()
+NULLABLE_ACCOUNT = ("kb_search_log", "kb_vote")
 ROUND_LEVEL_KEY = (("round_id", "dimension_id"), ("account_id", "round_id", "dimension_id"))
 
 
