@@ -70,7 +70,7 @@ def gather(as_of: date, account_ids: Optional[list[int]] = None, *,
             or_(Account.status == "active", Account.churned_on > as_of), Account.customer_since <= as_of,
             only(Account.id))
     ):
-        facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
+        facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats, as_of=as_of))
 
     # One pass over the 56 days of the trend windows; the last login and whether there was usage before the
     # last 28 days come from it too, except for the accounts whose answer lies before the windows: only those
@@ -251,5 +251,5 @@ def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, He
     facts = gather(as_of, [account.id], engagement_until=midnight(as_of))
     if account.id not in facts:
         facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
-                                         AccountInputs(seats=account.seats))
+                                         AccountInputs(seats=account.seats, as_of=as_of))
     return as_of, score_account(facts[account.id].inputs, health_weights(), health_bands())
