@@ -83,6 +83,7 @@ def article(slug: str):
                     comment=my_vote.comment if my_vote else "")
     return render_template(
         "kb/article.html", article=found, toc=json.loads(found.toc_json or "[]"), form=form, my_vote=my_vote,
+        may_vote=services.may_vote(current_user),
         stats=queries.vote_stats([found.id]).get(found.id, queries.VoteStats()), related=queries.related(found),
     )
 
@@ -90,7 +91,9 @@ def article(slug: str):
 @bp.post("/<slug>/vote")
 @login_required
 def vote(slug: str):
-    """Record or change the user's "was this helpful?" answer."""
+    """Record or change a customer's "was this helpful?" answer; staff are refused with 403 (they see no form)."""
+    if not services.may_vote(current_user):
+        abort(403, "Only customers answer “was this helpful?”: the answers say what readers think of an article.")
     found, response = _visible_article_or_404(slug)
     if response is not None:
         return response
