@@ -113,8 +113,8 @@ def _weighted(column: str, cast: str, weight: str) -> str:
 
 
 # Weights as the former trigger kb_article_search_refresh gave them: title A, tags B, body C.
-TITLE_VECTOR_SQL = f"{_weighted('title', 'varchar', 'A')} || {_weighted('tags_text', 'varchar', 'B')}"
-SEARCH_VECTOR_SQL = f"{TITLE_VECTOR_SQL} || {_weighted('body_text', 'text', 'C')}"
+TITLE_VECTOR_SQL = f"({_weighted('title', 'varchar', 'A')} || {_weighted('tags_text', 'varchar', 'B')})"
+SEARCH_VECTOR_SQL = f"({TITLE_VECTOR_SQL} || {_weighted('body_text', 'text', 'C')})"
 
 
 class Article(Base):

@@ -93,9 +93,12 @@ def downgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.alter_column("account_id", existing_type=sa.Integer(), nullable=True)
     # New ids: staff searches logged since the upgrade were numbered apart and may clash with customers' ids.
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:  # past every id in the table, whoever chose it
+        op.execute("SELECT setval(pg_get_serial_sequence('kb_search_log', 'id'), "
+                   "coalesce((SELECT max(id) FROM kb_search_log), 0) + 1, false)")
     columns = _SEARCH_COLUMNS.removeprefix("id, ")
     op.execute(f"INSERT INTO kb_search_log ({columns}, account_id) SELECT {columns}, NULL FROM kb_staff_search ORDER BY id")
-    postgres = op.get_bind().dialect.name == "postgresql"
     op.drop_index("ix_kb_staff_search_ts", table_name="kb_staff_search")
     op.drop_table("kb_staff_search")
     if not postgres:

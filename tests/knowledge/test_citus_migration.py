@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -11,7 +12,7 @@ from knowledge.search import search
 from models.accounts import User
 from models.db import Session, dispose_engine, make_engine
 from portal import create_app
-from portal.cli.database import upgrade
+from portal.cli.database import alembic_config, upgrade
 from tests.conftest import PG_URL, REQUIRE_POSTGRES, postgres_reachable
 
 BEFORE = "0020_dashboard_rollups"
@@ -151,3 +152,25 @@ def test_articles_written_before_the_upgrade_are_found_and_follow_edits(database
             Session.rollback()
     finally:
         dispose_engine(application.extensions["db_engine"])
+
+
+def test_downgrade_puts_staff_searches_back_and_upgrade_again_moves_them(database_before):
+    """0021 down and up again: no search is lost either way (staff votes, deleted by the upgrade, stay gone)."""
+    url, _figures = database_before
+    upgrade(url)
+    command.downgrade(alembic_config(url), BEFORE)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT query, user_id, account_id FROM kb_search_log ORDER BY id")).all()
+        votes = connection.execute(text("SELECT count(*) FROM kb_vote")).scalar()
+        if engine.dialect.name == "postgresql":  # the trigger is back and fills the vectors of an edit
+            connection.execute(text("UPDATE kb_article SET title = 'Zebra crossing' WHERE id = 1"))
+            assert connection.execute(text("SELECT title_vector @@ to_tsquery('english', 'zebra') FROM kb_article")).scalar()
+            connection.rollback()
+    assert sorted(map(repr, rows)) == sorted(repr((q, u, a)) for _i, q, _n, _c, u, a in SEARCHES)
+    assert votes == 1
+    upgrade(url)
+    with engine.connect() as connection:
+        counts = [connection.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in ("kb_search_log", "kb_staff_search")]
+    engine.dispose()
+    assert counts == [4, 5]
