@@ -127,6 +127,9 @@ class Article(Base):
         Index("ix_kb_article_status_updated", "status", "updated_at"),
         Index("ux_kb_article_source_ref", "source_ref", unique=True),
     )
+    # The generated vectors are read by SQL only: not sent back by every INSERT (RETURNING), nor loaded with
+    # every article (deferred below); a 1 MB body has a large vector.
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)  # database key (rowid of the FTS5 index)
     slug: Mapped[str] = mapped_column(String(120), unique=True)  # stable address /kb/<slug>
@@ -143,8 +146,8 @@ class Article(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # last saved revision
     published_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # first publication
     source_ref: Mapped[Optional[str]] = mapped_column(String(120))  # where an imported article came from, e.g. zendesk:360001234; NULL: written here
-    search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), PostgresGenerated(SEARCH_VECTOR_SQL, persisted=True))  # PostgreSQL only: weighted tsvector of title, tags, body (generated)
-    title_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), PostgresGenerated(TITLE_VECTOR_SQL, persisted=True))  # PostgreSQL only: tsvector of title and tags (generated)
+    search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), PostgresGenerated(SEARCH_VECTOR_SQL, persisted=True), deferred=True)  # PostgreSQL only: weighted tsvector of title, tags, body (generated)
+    title_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), PostgresGenerated(TITLE_VECTOR_SQL, persisted=True), deferred=True)  # PostgreSQL only: tsvector of title and tags (generated)
 
     category: Mapped[Optional[KbCategory]] = relationship()
     tags: Mapped[list[KbTag]] = relationship(secondary=kb_article_tag, order_by=KbTag.name)
