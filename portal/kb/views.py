@@ -13,11 +13,13 @@ from flask_login import current_user, login_required
 from knowledge import queries, services
 from knowledge.search import normalize_query, search
 from models.db import Session
+from portal.access import roles_required
 from portal.kb import admin_views  # noqa: F401  (registers the curation pages on the blueprint)
 from portal.kb.blueprint import bp
 from portal.kb.forms import VoteForm
 
 MAX_QUERY = 200
+ONLY_CUSTOMERS_VOTE = "Only customers answer “was this helpful?”: the answers say what readers think of an article."
 
 __all__ = ["bp"]
 
@@ -89,11 +91,9 @@ def article(slug: str):
 
 
 @bp.post("/<slug>/vote")
-@login_required
+@roles_required("customer", message=ONLY_CUSTOMERS_VOTE)
 def vote(slug: str):
     """Record or change a customer's "was this helpful?" answer; staff are refused with 403 (they see no form)."""
-    if not services.may_vote(current_user):
-        abort(403, "Only customers answer “was this helpful?”: the answers say what readers think of an article.")
     found, response = _visible_article_or_404(slug)
     if response is not None:
         return response
