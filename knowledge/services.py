@@ -211,6 +211,9 @@ def linked_feature_ids(article: Article) -> list[int]:
     return list(Session.scalars(select(kb_article_feature.c.key_feature_id).where(kb_article_feature.c.article_id == article.id)))
 
 
+ONLY_CUSTOMERS_VOTE = "Only customers answer “was this helpful?”: the answers say what readers think of an article."
+
+
 class StaffMayNotVote(ServiceError):
     """Only customers answer "was this helpful?": the votes are a signal from readers, and each is stored by account."""
 
@@ -223,7 +226,7 @@ def may_vote(user: User | None) -> bool:
 def vote(article: Article, user: User, helpful: bool, comment: str = "") -> KbVote:
     """Record or change a customer's vote (it counts as engagement of their account); staff get StaffMayNotVote."""
     if not may_vote(user):
-        raise StaffMayNotVote("Only customers answer “was this helpful?”: the answers say what readers think of an article.")
+        raise StaffMayNotVote(ONLY_CUSTOMERS_VOTE)
     comment = (comment or "").strip()[:MAX_COMMENT]
     existing = Session.scalar(select(KbVote).where(KbVote.article_id == article.id, KbVote.user_id == user.id))
     if existing is None:

@@ -19,7 +19,6 @@ from portal.kb.blueprint import bp
 from portal.kb.forms import VoteForm
 
 MAX_QUERY = 200
-ONLY_CUSTOMERS_VOTE = "Only customers answer “was this helpful?”: the answers say what readers think of an article."
 
 __all__ = ["bp"]
 
@@ -91,7 +90,7 @@ def article(slug: str):
 
 
 @bp.post("/<slug>/vote")
-@roles_required("customer", message=ONLY_CUSTOMERS_VOTE)
+@roles_required("customer", message=services.ONLY_CUSTOMERS_VOTE)
 def vote(slug: str):
     """Record or change a customer's "was this helpful?" answer; staff are refused with 403 (they see no form)."""
     found, response = _visible_article_or_404(slug)
