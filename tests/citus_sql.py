@@ -1,0 +1,221 @@
+"""Statements Citus would refuse under the distribution plan, found by parsing the SQL (sqlglot).
+
+Citus plans a query over distributed tables by pushing it down to the shards, which works only when
+every distributed table is joined to the others on the distribution column (`account_id`), so that
+matching rows live on the same shard. Two of its refusals are checked here:
+
+- "complex joins are only supported when all distributed tables are co-located and joined on their
+  distribution columns": a scope (a SELECT, UPDATE or DELETE) holding two distributed sources that are
+  not connected by `x.account_id = y.account_id` equalities (in ON, USING or WHERE); a correlated
+  subquery counts as joined to its outer scope;
+- "correlated subqueries are not supported when the FROM clause contains a reference table": a
+  correlated subquery that reads a distributed table from a scope whose FROM holds no distributed
+  table; and `NOT IN (SELECT ... FROM <distributed>)`, which Citus cannot push down either.
+
+A derived table or CTE counts as distributed when it reads a distributed table; its `account_id`
+column is taken to be the distribution column. Tables outside the plan (temporary ones) are local.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlglot
+from sqlglot import exp
+
+from models.distribution import DISTRIBUTED, DISTRIBUTION_COLUMN, REFERENCE
+
+_SCOPES = (exp.Select, exp.Update, exp.Delete)
+# psycopg's placeholders (%(name)s, %s) are not SQL: any value parses the same for these rules.
+_PLACEHOLDER = re.compile(r"%\([^)]*\)s|%s")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One FROM or JOIN item of a scope: the name it is referred by and where its rows live."""
+
+    alias: str
+    kind: str  # "distributed", "reference" or "local"
+
+
+def parse(sql: str) -> exp.Expression | None:
+    """The statement as a sqlglot tree (PostgreSQL); None for what is not a query (SET, COPY, ...)."""
+    text = _PLACEHOLDER.sub("NULL", sql).replace("%%", "%")
+    try:
+        tree = sqlglot.parse_one(text, read="postgres")
+    except sqlglot.errors.ParseError:
+        return None
+    return tree if isinstance(tree, (*_SCOPES, exp.Insert, exp.Union)) else None
+
+
+def problems(sql: str) -> list[str]:
+    """What Citus would refuse in one statement, as sentences; [] when it distributes."""
+    tree = parse(sql)
+    if tree is None:
+        return []
+    ctes = {cte.alias: cte.this for cte in tree.find_all(exp.CTE)}
+    found: list[str] = []
+    for scope in tree.find_all(*_SCOPES):
+        found += _join_problems(scope, ctes)
+        if isinstance(scope, exp.Select):
+            found += _subquery_problems(scope, ctes)
+    return found
+
+
+def _kind_of(node: exp.Expression, ctes: dict, seen: frozenset = frozenset()) -> str:
+    """distributed when the expression reads a distributed table (through CTEs too), else reference or local."""
+    kinds = set()
+    for table in node.find_all(exp.Table):
+        name = table.name
+        if name in ctes and name not in seen and not table.db:
+            kinds.add(_kind_of(ctes[name], ctes, seen | {name}))
+        elif name in DISTRIBUTED:
+            kinds.add("distributed")
+        elif name in REFERENCE:
+            kinds.add("reference")
+    for kind in ("distributed", "reference"):
+        if kind in kinds:
+            return kind
+    return "local"
+
+
+def _items(scope: exp.Expression) -> list[exp.Expression]:
+    """The FROM and JOIN items of a scope (the target of an UPDATE or DELETE included)."""
+    items = []
+    if isinstance(scope, (exp.Update, exp.Delete)) and scope.this is not None:
+        items.append(scope.this)
+    source = scope.args.get("from_") or scope.args.get("from")
+    if source is not None:
+        items.append(source.this)
+    items += [join.this for join in scope.args.get("joins") or []]
+    items += list(scope.args.get("using") or []) if isinstance(scope, exp.Delete) else []
+    return items
+
+
+def _sources(scope: exp.Expression, ctes: dict) -> list[Source]:
+    sources = []
+    for item in _items(scope):
+        if isinstance(item, exp.Table):
+            if item.name in ctes and not item.db:
+                kind = _kind_of(ctes[item.name], ctes, frozenset({item.name}))
+            else:
+                kind = _kind_of(item, ctes)
+            sources.append(Source(item.alias_or_name, kind))
+        elif isinstance(item, exp.Subquery):
+            sources.append(Source(item.alias_or_name, _kind_of(item.this, ctes)))
+        else:  # VALUES, set-returning functions: rows the coordinator has
+            sources.append(Source(item.alias_or_name, "local"))
+    return sources
+
+
+def _own(node: exp.Expression, scope: exp.Expression) -> bool:
+    """Is node part of this scope itself, not of a subquery nested in it?"""
+    parent = node.parent
+    while parent is not None and parent is not scope:
+        if isinstance(parent, _SCOPES):
+            return False
+        parent = parent.parent
+    return parent is scope
+
+
+def _account_equalities(scope: exp.Expression, inner: exp.Expression | None = None):
+    """(alias, alias) pairs joined by x.account_id = y.account_id in the scope's ON and WHERE clauses."""
+    pairs = []
+    root = inner if inner is not None else scope
+    for equality in root.find_all(exp.EQ):
+        if not _own(equality, root):
+            continue
+        left, right = equality.this, equality.expression
+        if (isinstance(left, exp.Column) and isinstance(right, exp.Column)
+                and left.name == right.name == DISTRIBUTION_COLUMN and left.table and right.table):
+            pairs.append((left.table, right.table))
+    return pairs
+
+
+def _connected(nodes: list[str], pairs: list[tuple[str, str]]) -> bool:
+    parent = {node: node for node in nodes}
+
+    def find(node: str) -> str:
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    for left, right in pairs:
+        if left in parent and right in parent:
+            parent[find(left)] = find(right)
+    return len({find(node) for node in nodes}) <= 1
+
+
+def _join_problems(scope: exp.Expression, ctes: dict) -> list[str]:
+    sources = _sources(scope, ctes)
+    distributed = [s.alias for s in sources if s.kind == "distributed"]
+    if len(distributed) < 2:
+        return []
+    pairs = _account_equalities(scope)
+    previous: list[str] = [s.alias for s in sources[:1] if s.kind == "distributed"]
+    for join, source in zip(scope.args.get("joins") or [], sources[len(sources) - len(scope.args.get("joins") or []):]):
+        if any(identifier.name == DISTRIBUTION_COLUMN for identifier in join.args.get("using") or []):
+            pairs += [(source.alias, other) for other in previous]
+        if source.kind == "distributed":
+            previous.append(source.alias)
+    if _connected(distributed, pairs):
+        return []
+    return [f"distributed tables {', '.join(distributed)} are joined without {DISTRIBUTION_COLUMN} = "
+            f"{DISTRIBUTION_COLUMN} between them: {_short(scope)}"]
+
+
+def _enclosing_scope(node: exp.Expression) -> exp.Expression | None:
+    parent = node.parent
+    while parent is not None and not isinstance(parent, _SCOPES):
+        parent = parent.parent
+    return parent
+
+
+def _is_from_item(select: exp.Select) -> bool:
+    """Is this SELECT a derived table or CTE (a FROM item), rather than a subquery inside an expression?"""
+    node = select
+    while isinstance(node.parent, (exp.Subquery, exp.Union, exp.Paren)):
+        node = node.parent
+    return isinstance(node.parent, (exp.From, exp.Join, exp.CTE, exp.Insert)) or node.parent is None
+
+
+def _subquery_problems(select: exp.Select, ctes: dict) -> list[str]:
+    if _is_from_item(select):
+        return []
+    outer = _enclosing_scope(select)
+    if outer is None or _kind_of(select, ctes) != "distributed":
+        return []
+    outer_sources = _sources(outer, ctes)
+    outer_distributed = {s.alias for s in outer_sources if s.kind == "distributed"}
+    found = []
+    if _is_not_in(select) and not outer_distributed:
+        found.append(f"NOT IN (SELECT ...) reads a distributed table from a FROM without one: {_short(outer)}")
+    defined = {item.alias_or_name for scope in select.find_all(*_SCOPES) for item in _items(scope)}
+    outer_aliases = {s.alias for s in outer_sources}
+    correlated = {column.table for column in select.find_all(exp.Column)
+                  if column.table and column.table not in defined and column.table in outer_aliases}
+    if not correlated:
+        return found
+    if not outer_distributed:
+        found.append("a correlated subquery reads a distributed table from a FROM that holds no distributed "
+                     f"table (only reference or local ones): {_short(outer)}")
+        return found
+    inner_distributed = {s.alias for s in _sources(select, ctes) if s.kind == "distributed"}
+    joined = any((a in inner_distributed and b in outer_distributed) or (b in inner_distributed and a in outer_distributed)
+                 for a, b in _account_equalities(select))
+    if not joined:
+        found.append(f"a correlated subquery over distributed tables is not joined to the outer one on "
+                     f"{DISTRIBUTION_COLUMN}: {_short(outer)}")
+    return found
+
+
+def _is_not_in(select: exp.Select) -> bool:
+    node = select.parent
+    if isinstance(node, exp.Subquery):
+        node = node.parent
+    return isinstance(node, exp.In) and isinstance(node.parent, exp.Not)
+
+
+def _short(node: exp.Expression) -> str:
+    text = " ".join(node.sql(dialect="postgres").split())
+    return text if len(text) <= 300 else text[:297] + "..."
