@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from models.accounts import User
 from models.db import Session
@@ -65,9 +65,10 @@ def round_detail(ext: str, round_id: int):
     assessment_round = owned_or_404(AssessmentRound, round_id, account, "No such assessment for this account.")
     answers = Session.execute(
         select(AssessmentAnswer.question_id, AssessmentAnswer.level, AssessmentResponse.status, User.name, User.email)
-        .join(AssessmentResponse, AssessmentResponse.id == AssessmentAnswer.response_id)
+        .join(AssessmentResponse, and_(AssessmentResponse.account_id == AssessmentAnswer.account_id,
+                                       AssessmentResponse.id == AssessmentAnswer.response_id))
         .join(User, User.id == AssessmentResponse.user_id)
-        .where(AssessmentResponse.round_id == assessment_round.id)
+        .where(AssessmentResponse.account_id == account.id, AssessmentResponse.round_id == assessment_round.id)
         .order_by(User.name)).all()
     by_question: dict[int, list] = {}
     for row in answers:

@@ -164,10 +164,15 @@ def _people(account_ids: list[int], now: datetime) -> list[tuple[User, str]]:
     if not account_ids:
         return []
     since = now - timedelta(days=int(get_setting("surveys.throttle_days")))
-    asked = exists().where(and_(SurveyInvitation.user_id == User.id, SurveyInvitation.sent_at > since))
-    opted_out = exists().where(SurveyOptOut.user_id == User.id)
+    # The people asked lately, as a derived table grouped by account and joined on it: on Citus `user` is a
+    # reference table, and a subquery correlated with it may not read survey_invitation (distributed).
+    asked = (select(SurveyInvitation.account_id, SurveyInvitation.user_id)
+             .where(SurveyInvitation.account_id.in_(account_ids), SurveyInvitation.sent_at > since)
+             .group_by(SurveyInvitation.account_id, SurveyInvitation.user_id).subquery())
+    opted_out = exists().where(SurveyOptOut.user_id == User.id)  # both reference tables: correlating is fine
     rows = Session.execute(
-        select(User, asked.label("asked"), opted_out.label("opted_out"))
+        select(User, asked.c.user_id.is_not(None).label("asked"), opted_out.label("opted_out"))
+        .outerjoin(asked, and_(asked.c.account_id == User.account_id, asked.c.user_id == User.id))
         .where(User.role == "customer", User.is_active.is_(True), User.account_id.in_(account_ids))
         .order_by(User.account_id, User.id)
     ).all()
