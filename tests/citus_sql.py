@@ -219,3 +219,113 @@ def _is_not_in(select: exp.Select) -> bool:
 def _short(node: exp.Expression) -> str:
     text = " ".join(node.sql(dialect="postgres").split())
     return text if len(text) <= 300 else text[:297] + "..."
+
+
+# --- The order of statements in a transaction ---------------------------------------------------------
+# Citus keeps a reference table and the distributed tables that reference it by foreign keys consistent
+# over one connection per node. Once a transaction ran a multi-shard statement (in parallel, over several
+# connections), modifying such a reference table is refused: "cannot modify reference table ... because
+# there was a parallel operation on a distributed table" (relation_access_tracking.c). A router statement,
+# pinned to one account by `account_id = value`, is not parallel.
+
+def referenced_reference_tables() -> frozenset[str]:
+    """Reference tables that a distributed table points at with a foreign key (the ones Citus guards)."""
+    import models  # the metadata of every model, loaded on first use
+
+    found = set()
+    for name in DISTRIBUTED:
+        table = models.Base.metadata.tables.get(name)
+        for key in table.foreign_keys if table is not None else ():
+            if key.column.table.name in REFERENCE:
+                found.add(key.column.table.name)
+    return frozenset(found)
+
+
+def _primary_key_without_account(table_name: str) -> bool:
+    import models
+
+    table = models.Base.metadata.tables.get(table_name)
+    return table is not None and DISTRIBUTION_COLUMN not in table.primary_key.columns
+
+
+def _pinned(scope: exp.Expression, source: Source, tables: dict[str, str]) -> bool:
+    """Is this distributed source restricted to one account (account_id = value, or IN one value)?
+
+    While a table's primary key is `id` alone (blocker 1 of the plan), a lookup by `id = value` is how the
+    ORM reaches one row; it is accepted for such tables only, and becomes strict once the key holds account_id.
+    """
+    where = [node for node in scope.find_all(exp.EQ, exp.In) if _own(node, scope)]
+    for node in where:
+        column, other = node.this, node.expression
+        if isinstance(node, exp.EQ) and not isinstance(column, exp.Column):
+            column, other = other, column
+        if not isinstance(column, exp.Column) or (column.table and column.table != source.alias):
+            continue
+        if isinstance(node, exp.In):
+            values = node.expressions
+            if node.args.get("query") is not None or len(values) != 1 or isinstance(values[0], exp.Column):
+                continue
+        elif isinstance(other, exp.Column) or other is None or other.find(exp.Select):
+            continue
+        if column.name == DISTRIBUTION_COLUMN:
+            return True
+        if column.name == "id" and _primary_key_without_account(tables.get(source.alias, "")):
+            return True
+    return False
+
+
+def is_multi_shard(sql: str, parameters) -> bool:
+    """Does the statement reach several shards of a distributed table (executed in parallel on Citus)?"""
+    tree = parse(sql)
+    if tree is None:
+        return False
+    if isinstance(tree, exp.Insert) and tree.this.find(exp.Table) is not None \
+            and tree.this.find(exp.Table).name in DISTRIBUTED and tree.expression is not None \
+            and isinstance(tree.expression, exp.Values):
+        rows = parameters if isinstance(parameters, (list, tuple)) else [parameters or {}]
+        accounts = {value for row in rows if isinstance(row, dict) for key, value in row.items()
+                    if key == DISTRIBUTION_COLUMN or re.fullmatch(rf"{DISTRIBUTION_COLUMN}__\d+", key)}
+        # executemany sends one statement per row: each is a router statement.
+        return len(accounts) > 1 and not isinstance(parameters, (list, tuple))
+    ctes = {cte.alias: cte.this for cte in tree.find_all(exp.CTE)}
+    for scope in tree.find_all(*_SCOPES):
+        tables = {item.alias_or_name: item.name for item in _items(scope) if isinstance(item, exp.Table)}
+        for source in _sources(scope, ctes):
+            if source.kind == "distributed" and source.alias in tables and tables[source.alias] in DISTRIBUTED \
+                    and not _pinned(scope, source, tables):
+                return True
+    return False
+
+
+def modified_table(sql: str) -> str | None:
+    """The table an INSERT, UPDATE or DELETE writes; None for a read."""
+    tree = parse(sql)
+    if isinstance(tree, (exp.Insert, exp.Update, exp.Delete)):
+        table = tree.this if isinstance(tree.this, exp.Table) else tree.this.find(exp.Table)
+        return table.name if table is not None else None
+    return None
+
+
+_SEQUENTIAL = re.compile(r"SET\s+LOCAL\s+citus\.multi_shard_modify_mode\s+TO\s+'sequential'", re.IGNORECASE)
+
+
+def order_problems(transaction: list[tuple[str, object]]) -> list[str]:
+    """In one transaction's (sql, parameters), each write to a guarded reference table after a multi-shard one."""
+    guarded = referenced_reference_tables()
+    found = []
+    parallel: str | None = None
+    for sql, parameters in transaction:
+        if _SEQUENTIAL.search(sql):  # models.db.one_connection_per_node: nothing runs in parallel after it
+            return found
+        target = modified_table(sql)
+        if parallel is not None and target in guarded:
+            found.append(f"{target} is modified after a multi-shard statement in the same transaction "
+                         f"({_short_sql(parallel)}): {_short_sql(sql)}")
+        if parallel is None and is_multi_shard(sql, parameters):
+            parallel = sql
+    return found
+
+
+def _short_sql(sql: str) -> str:
+    text = " ".join(sql.split())
+    return text if len(text) <= 200 else text[:197] + "..."

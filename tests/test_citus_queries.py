@@ -17,7 +17,7 @@ from sqlalchemy import event, select
 from analytics.usage.ingest import ingest_events
 from models.accounts import Account
 from models.db import Session, utcnow
-from tests.citus_sql import parse, problems
+from tests.citus_sql import order_problems, parse, problems
 from tests.demo_site import role_pages, seed_demo_site
 
 # Statements known to distribute for a reason the checker does not see. Keep it short; say why.
@@ -75,6 +75,25 @@ def test_the_checker_passes_what_citus_distributes(sql):
     assert problems(sql) == [], sql
 
 
+ACCOUNT_MARK = "UPDATE account SET data_changed_at = %(now)s WHERE account.id IN (%(id_1)s, %(id_2)s)"
+ALL_SHARDS = "DELETE FROM usage_user_day WHERE account_id IN (%(ids_1)s, %(ids_2)s) AND day >= %(horizon)s"
+ONE_SHARD = "SELECT count(*) FROM usage_user_day WHERE usage_user_day.account_id = %(account_id_1)s"
+
+
+def test_the_checker_flags_a_reference_write_after_a_multi_shard_statement():
+    assert order_problems([(ALL_SHARDS, {}), (ACCOUNT_MARK, {})])
+    # Rows of two accounts in one INSERT reach two shards too.
+    two_rows = "INSERT INTO health_score (account_id, score) VALUES (%(account_id__0)s, 1), (%(account_id__1)s, 2)"
+    assert order_problems([(two_rows, {"account_id__0": 1, "account_id__1": 2}), (ACCOUNT_MARK, {})])
+
+
+def test_the_checker_passes_a_reference_write_first_or_after_one_shard_only():
+    assert order_problems([(ACCOUNT_MARK, {}), (ALL_SHARDS, {})]) == []
+    assert order_problems([(ONE_SHARD, {}), (ACCOUNT_MARK, {})]) == []
+    sequential = "SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"
+    assert order_problems([(sequential, {}), (ALL_SHARDS, {}), (ACCOUNT_MARK, {})]) == []
+
+
 @pytest.fixture
 def app_config():
     """CSRF on, so the crawler signs in through the forms as a person would."""
@@ -97,13 +116,23 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app):
     """Seed, recompute, send, run, ingest and crawl; no recorded statement breaks a Citus rule."""
     started = time.perf_counter()
     statements: dict[str, list[str]] = defaultdict(list)  # SQL -> the steps that ran it
+    transactions: dict[int, list[tuple[str, list]]] = defaultdict(list)  # per connection, the open transaction
+    finished: list[tuple[str, list]] = []  # (step, [(sql, parameters)]) of every transaction
     step = ["seed"]
 
     def record(conn, cursor, sql, parameters, context, executemany):
         statements[sql].append(step[0])
+        transactions[id(conn.connection.dbapi_connection)].append((sql, parameters))
+
+    def boundary(conn):
+        ran = transactions.pop(id(conn.connection.dbapi_connection), [])
+        if ran:
+            finished.append((step[0], ran))
 
     engine = app.extensions["db_engine"]
-    event.listen(engine, "before_cursor_execute", record)
+    listeners = [("before_cursor_execute", record), ("begin", boundary), ("commit", boundary), ("rollback", boundary)]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
     try:
         site = seed_demo_site(app, accounts=4, days=45)
         runner = app.test_cli_runner()
@@ -119,7 +148,8 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app):
         step[0] = "pages"
         pages = role_pages(site, per_route=1)
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
 
     assert all(len(pages[role]) > 5 for role in ("customer", "csm", "admin")), {r: len(p) for r, p in pages.items()}
     parsed = [sql for sql in statements if parse(sql) is not None]
@@ -130,5 +160,7 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app):
             continue
         for problem in problems(sql):
             found.append(f"[{', '.join(sorted(set(statements[sql])))}] {problem}")
+    for step_name, ran in finished:
+        found += [f"[{step_name}] {problem}" for problem in order_problems(ran)]
     assert not found, f"{len(found)} statements Citus would refuse:\n" + "\n".join(sorted(set(found)))
     assert time.perf_counter() - started < 120

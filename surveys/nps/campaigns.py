@@ -227,7 +227,16 @@ def send_due(only_account: Account | None = None, now: datetime | None = None) -
     now = now or utcnow()
     report = SendReport()
     invited_now: set[int] = set()
-    for campaign in due_campaigns(now):
+    campaigns = due_campaigns(now)
+    if only_account is None:
+        # Before any statement on the accounts' answers and contacts: on Citus survey_campaign is a reference
+        # table, which a transaction may not modify after a multi-shard statement.
+        for campaign in campaigns:
+            campaign.last_run_at = now
+            if not campaign.is_default:
+                campaign.next_run_at = now + timedelta(days=campaign.every_days) if campaign.every_days else None
+        Session.flush()
+    for campaign in campaigns:
         account_ids = _audience_account_ids(campaign, only_account)
         budget = budgets_left(account_ids, now)
         accounts = {a.id: a for a in Session.scalars(select(Account).where(Account.id.in_(account_ids)))}
@@ -250,10 +259,6 @@ def send_due(only_account: Account | None = None, now: datetime | None = None) -
                 invite(campaign, user, accounts[account_id], now)
                 invited_now.add(user.id)
                 report.invited += 1
-        if only_account is None:
-            campaign.last_run_at = now
-            if not campaign.is_default:
-                campaign.next_run_at = now + timedelta(days=campaign.every_days) if campaign.every_days else None
     report.reminded = send_reminders(only_account, now)
     Session.flush()
     return report
