@@ -285,7 +285,8 @@ def _maturity_condition(rule: dict):
                          func.row_number().over(partition_by=AssessmentRoundLevel.account_id,
                                                 order_by=(AssessmentRound.opened_at.desc(), AssessmentRound.id.desc()))
                          .label("rank"))
-                  .join(AssessmentRound, AssessmentRound.id == AssessmentRoundLevel.round_id)
+                  .join(AssessmentRound, and_(AssessmentRound.account_id == AssessmentRoundLevel.account_id,
+                                              AssessmentRound.id == AssessmentRoundLevel.round_id))
                   .join(MaturityDimension, MaturityDimension.id == AssessmentRoundLevel.dimension_id)
                   .where(MaturityDimension.name == rule["dimension"]).subquery())
     compared = ranked.c.level <= rule["level"] if rule["op"] == "<=" else ranked.c.level >= rule["level"]

@@ -241,11 +241,14 @@ def admin_model():
             else:
                 flash(f"Saved version {saved.version} of the model.", "success")
             return redirect(url_for("assessment.admin_model"))
+    # Rounds counted per model over every account first (on Citus each shard counts its own), then joined.
+    rounds = (select(AssessmentRound.model_id, func.count().label("rounds"))
+              .group_by(AssessmentRound.model_id).subquery())
     versions = Session.execute(
         select(MaturityModel.version, MaturityModel.name, MaturityModel.created_at,
-               func.count(AssessmentRound.id).label("rounds"))
-        .outerjoin(AssessmentRound, AssessmentRound.model_id == MaturityModel.id)
-        .group_by(MaturityModel.id).order_by(MaturityModel.version.desc())).all()
+               func.coalesce(rounds.c.rounds, 0).label("rounds"))
+        .outerjoin(rounds, rounds.c.model_id == MaturityModel.id)
+        .order_by(MaturityModel.version.desc())).all()
     return render_template("maturity_admin/edit.html", form=form, model=model, versions=versions, error=error)
 
 
