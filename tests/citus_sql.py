@@ -274,6 +274,17 @@ def _pinned(scope: exp.Expression, source: Source, tables: dict[str, str]) -> bo
     return False
 
 
+def _pinned_to_value(select: exp.Select, name: str) -> bool:
+    """Does the SELECT's own WHERE hold `<name> = value`?"""
+    for node in select.find_all(exp.EQ):
+        if _own(node, select):
+            sides = (node.this, node.expression)
+            if any(isinstance(a, exp.Column) and a.name == name and not isinstance(b, exp.Column)
+                   and b is not None and not b.find(exp.Select) for a, b in (sides, sides[::-1])):
+                return True
+    return False
+
+
 def is_multi_shard(sql: str, parameters) -> bool:
     """Does the statement reach several shards of a distributed table (executed in parallel on Citus)?"""
     tree = parse(sql)
@@ -288,6 +299,12 @@ def is_multi_shard(sql: str, parameters) -> bool:
         # executemany sends one statement per row: each is a router statement.
         return len(accounts) > 1 and not isinstance(parameters, (list, tuple))
     ctes = {cte.alias: cte.this for cte in tree.find_all(exp.CTE)}
+    for insert in tree.find_all(exp.Insert):  # INSERT ... SELECT (a CTE's too): rows go to every shard they hit
+        target = insert.this.find(exp.Table) if insert.this is not None else None
+        select = insert.expression
+        if target is not None and target.name in DISTRIBUTED and isinstance(select, exp.Select) \
+                and not any(_pinned_to_value(select, column) for column in (DISTRIBUTION_COLUMN,)):
+            return True
     for scope in tree.find_all(*_SCOPES):
         tables = {item.alias_or_name: item.name for item in _items(scope) if isinstance(item, exp.Table)}
         for source in _sources(scope, ctes):

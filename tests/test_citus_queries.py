@@ -85,6 +85,10 @@ def test_the_checker_flags_a_reference_write_after_a_multi_shard_statement():
     # Rows of two accounts in one INSERT reach two shards too.
     two_rows = "INSERT INTO health_score (account_id, score) VALUES (%(account_id__0)s, 1), (%(account_id__1)s, 2)"
     assert order_problems([(two_rows, {"account_id__0": 1, "account_id__1": 2}), (ACCOUNT_MARK, {})])
+    # INSERT ... SELECT spreads its rows over the shards, in a CTE too.
+    staged = ("WITH keys AS (INSERT INTO usage_event_key (account_id, client_id) SELECT account_id, client_id "
+              "FROM usage_staging RETURNING account_id) SELECT count(*) FROM keys")
+    assert order_problems([(staged, {}), (ACCOUNT_MARK, {})])
 
 
 def test_the_checker_passes_a_reference_write_first_or_after_one_shard_only():
@@ -112,8 +116,8 @@ def _two_account_batch() -> list[dict]:
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
-def test_every_statement_of_the_demo_commands_and_pages_distributes(app):
-    """Seed, recompute, send, run, ingest and crawl; no recorded statement breaks a Citus rule."""
+def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_path):
+    """Seed, recompute, send, run, ingest (the API's way and a CSV import) and crawl; no statement breaks a Citus rule."""
     started = time.perf_counter()
     statements: dict[str, list[str]] = defaultdict(list)  # SQL -> the steps that ran it
     transactions: dict[int, list[tuple[str, list]]] = defaultdict(list)  # per connection, the open transaction
@@ -145,6 +149,14 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app):
             outcome = ingest_events(_two_account_batch())
             Session.commit()
         assert outcome.accepted == 6
+        step[0] = "events import"
+        csv_file = tmp_path / "events.csv"
+        with app.app_context():
+            rows = [{**event, "id": f"{event['id']}-csv"} for event in _two_account_batch()]
+        csv_file.write_text("id,account,user,type,feature,ts\n" + "".join(
+            f"{r['id']},{r['account']},{r['user']},{r['type']},{r['feature']},{r['ts']}\n" for r in rows))
+        result = runner.invoke(args=["events", "import", str(csv_file), "--batch-size", "2"])  # several batches
+        assert result.exit_code == 0 and "Imported 6 event(s)" in result.output, result.output
         step[0] = "pages"
         pages = role_pages(site, per_route=1)
     finally:
