@@ -28,6 +28,7 @@ from models.distribution import DISTRIBUTED, DISTRIBUTION_COLUMN, REFERENCE
 _SCOPES = (exp.Select, exp.Update, exp.Delete)
 # psycopg's placeholders (%(name)s, %s) are not SQL: any value parses the same for these rules.
 _PLACEHOLDER = re.compile(r"%\([^)]*\)s|%s")
+_QUERY = re.compile(r"\s*(SELECT|WITH|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,8 @@ def parse(sql: str) -> exp.Expression | None:
 def problems(sql: str) -> list[str]:
     """What Citus would refuse in one statement, as sentences; [] when it distributes."""
     tree = parse(sql)
-    if tree is None:
-        return []
+    if tree is None:  # a query the parser cannot read must not pass unchecked
+        return [f"the checker cannot parse this query: {' '.join(sql.split())[:200]}"] if _QUERY.match(sql) else []
     ctes = {cte.alias: cte.this for cte in tree.find_all(exp.CTE)}
     found: list[str] = []
     for scope in tree.find_all(*_SCOPES):

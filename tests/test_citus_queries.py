@@ -42,6 +42,8 @@ MUST_FLAG = [
     # A derived table over a distributed table, joined on the day alone.
     "SELECT 1 FROM health_score h JOIN (SELECT account_id, max(as_of) AS as_of FROM health_score GROUP BY account_id) l "
     "ON l.as_of = h.as_of",
+    # A query the parser cannot read is not waved through.
+    "SELECT FROM WHERE account_id = = 1",
     # A correlated subquery between distributed tables, correlated on an id only.
     "SELECT 1 FROM playbook_episode e WHERE EXISTS (SELECT 1 FROM playbook_send s WHERE s.episode_id = e.id)",
 ]
