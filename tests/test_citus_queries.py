@@ -12,13 +12,14 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import and_, event, func, select
 
 from analytics.usage.ingest import ingest_events
 from models.accounts import Account
 from models.db import Session, utcnow
+from models.surveys import DetractorFollowup, SurveyResponse
 from tests.citus_sql import order_problems, parse, problems
-from tests.demo_site import role_pages, seed_demo_site
+from tests.demo_site import csrf_token_of, role_pages, seed_demo_site
 
 # Statements known to distribute for a reason the checker does not see. Keep it short; say why.
 ALLOWED: dict[str, str] = {}
@@ -159,6 +160,17 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
             f"{r['id']},{r['account']},{r['user']},{r['type']},{r['feature']},{r['ts']}\n" for r in rows))
         result = runner.invoke(args=["events", "import", str(csv_file), "--batch-size", "2"])  # several batches
         assert result.exit_code == 0 and "Imported 6 event(s)" in result.output, result.output
+        step[0] = "survey answer"
+        answering = app.test_client()
+        survey = site.token_pages[0]
+        token = csrf_token_of(answering.get(survey).get_data(as_text=True))
+        answered = answering.post(survey, data={"score": "3", "comment": "Too slow", "csrf_token": token})
+        assert answered.status_code in (200, 302, 303), answered.status_code
+        with app.app_context():  # a detractor's answer opens a follow-up
+            assert Session.scalar(select(func.count()).select_from(DetractorFollowup).join(
+                SurveyResponse, and_(SurveyResponse.account_id == DetractorFollowup.account_id,
+                                     SurveyResponse.id == DetractorFollowup.response_id))
+                .where(SurveyResponse.comment == "Too slow")) == 1
         step[0] = "pages"
         pages = role_pages(site, per_route=1)
     finally:
