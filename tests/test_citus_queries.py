@@ -15,7 +15,9 @@ import pytest
 from sqlalchemy import and_, event, func, select
 
 from analytics.usage.ingest import ingest_events
-from models.accounts import Account
+from models.accounts import Account, User
+from models.maturity import AssessmentRound
+from surveys.maturity import services as maturity
 from models.db import Session, utcnow
 from models.surveys import DetractorFollowup, SurveyResponse
 from tests.citus_sql import order_problems, parse, problems
@@ -118,6 +120,22 @@ def _two_account_batch() -> list[dict]:
             for account in accounts for n in range(3)]
 
 
+def _answer_an_assessment() -> str:
+    """A customer of the first account answers every question of the open assessment at level 2 and submits."""
+    account = Session.scalar(select(Account).where(Account.status == "active").order_by(Account.id).limit(1))
+    for person in Session.scalars(select(User).where(User.account_id == account.id, User.role == "customer")
+                                  .order_by(User.id.desc())):
+        response = maturity.start_response(account, person)
+        if response.status == "submitted":
+            continue
+        model = Session.get(AssessmentRound, response.round_id).model
+        maturity.save_answers(response, person, {question.id: next(o.id for o in question.options if o.level == 2)
+                                                 for dimension in model.dimensions for question in dimension.questions})
+        maturity.submit_response(response, person)
+        return response.status
+    return "nobody left to answer"
+
+
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_path):
     """Seed, recompute, send, run, ingest (the API's way and a CSV import) and crawl; no statement breaks a Citus rule."""
@@ -171,6 +189,10 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
                 SurveyResponse, and_(SurveyResponse.account_id == DetractorFollowup.account_id,
                                      SurveyResponse.id == DetractorFollowup.response_id))
                 .where(SurveyResponse.comment == "Too slow")) == 1
+        step[0] = "assessment"
+        with app.app_context():
+            assert _answer_an_assessment() == "submitted"
+            Session.commit()
         step[0] = "pages"
         pages = role_pages(site, per_route=1)
     finally:
