@@ -2,7 +2,7 @@
 
 Citus plans a query over distributed tables by pushing it down to the shards, which works only when
 every distributed table is joined to the others on the distribution column (`account_id`), so that
-matching rows live on the same shard. Two of its refusals are checked here:
+matching rows live on the same shard. Its refusals checked here, statement by statement:
 
 - "complex joins are only supported when all distributed tables are co-located and joined on their
   distribution columns": a scope (a SELECT, UPDATE or DELETE) holding two distributed sources that are
@@ -10,7 +10,12 @@ matching rows live on the same shard. Two of its refusals are checked here:
   subquery counts as joined to its outer scope;
 - "correlated subqueries are not supported when the FROM clause contains a reference table": a
   correlated subquery that reads a distributed table from a scope whose FROM holds no distributed
-  table; and `NOT IN (SELECT ... FROM <distributed>)`, which Citus cannot push down either.
+  table; and `NOT IN (SELECT ... FROM <distributed>)`, which Citus cannot push down either;
+- "could not run distributed query because the window function that is used cannot be pushed down": a
+  window function over distributed rows that is not partitioned by `account_id`.
+
+and, over a transaction's statements in order (order_problems), a write to a reference table after a
+statement that reached several shards.
 
 A derived table or CTE counts as distributed when it reads a distributed table; its `account_id`
 column is taken to be the distribution column. Tables outside the plan (temporary ones) are local.
@@ -60,7 +65,19 @@ def problems(sql: str) -> list[str]:
         found += _join_problems(scope, ctes)
         if isinstance(scope, exp.Select):
             found += _subquery_problems(scope, ctes)
+    for window in tree.find_all(exp.Window):
+        found += _window_problems(window, ctes)
     return found
+
+
+def _window_problems(window: exp.Window, ctes: dict) -> list[str]:
+    """A window over distributed rows is computed on the shards only when partitioned by account_id."""
+    scope = _enclosing_scope(window)
+    if scope is None or not any(s.kind == "distributed" for s in _sources(scope, ctes)):
+        return []
+    if any(isinstance(p, exp.Column) and p.name == DISTRIBUTION_COLUMN for p in window.args.get("partition_by") or []):
+        return []
+    return [f"a window function over distributed tables is not partitioned by {DISTRIBUTION_COLUMN}: {_short(scope)}"]
 
 
 def _kind_of(node: exp.Expression, ctes: dict, seen: frozenset = frozenset()) -> str:

@@ -45,6 +45,8 @@ MUST_FLAG = [
     # A derived table over a distributed table, joined on the day alone.
     "SELECT 1 FROM health_score h JOIN (SELECT account_id, max(as_of) AS as_of FROM health_score GROUP BY account_id) l "
     "ON l.as_of = h.as_of",
+    # A window over every account's rows, not partitioned by account.
+    "SELECT r.account_id, row_number() OVER (PARTITION BY r.respondent ORDER BY r.ts) FROM survey_response r",
     # A query the parser cannot read is not waved through.
     "SELECT FROM WHERE account_id = = 1",
     # A correlated subquery between distributed tables, correlated on an id only.
@@ -64,6 +66,8 @@ MUST_PASS = [
     "SELECT 1 FROM health_warning w WHERE EXISTS (SELECT 1 FROM \"user\" u WHERE u.id = w.resolved_by_id)",
     "SELECT 1 FROM playbook_episode e WHERE EXISTS (SELECT 1 FROM playbook_send s WHERE s.episode_id = e.id "
     "AND s.account_id = e.account_id)",
+    "SELECT r.account_id, row_number() OVER (PARTITION BY r.account_id, r.respondent ORDER BY r.ts) "
+    "FROM survey_response r",
     # Aggregates over all accounts (the portfolio) and statements that are not queries.
     "SELECT band, count(*) FROM health_score GROUP BY band",
     "SET LOCAL statement_timeout = 1000",
