@@ -68,6 +68,7 @@ MUST_PASS = [
     "AND s.account_id = e.account_id)",
     "SELECT r.account_id, row_number() OVER (PARTITION BY r.account_id, r.respondent ORDER BY r.ts) "
     "FROM survey_response r",
+    "SELECT row_number() OVER (ORDER BY r.ts) FROM survey_response r WHERE r.account_id = %(account_id_1)s",
     # Aggregates over all accounts (the portfolio) and statements that are not queries.
     "SELECT band, count(*) FROM health_score GROUP BY band",
     "SET LOCAL statement_timeout = 1000",
