@@ -13,6 +13,8 @@ matching rows live on the same shard. Its refusals checked here, statement by st
   table; and `NOT IN (SELECT ... FROM <distributed>)`, which Citus cannot push down either;
 - "could not run distributed query because the window function that is used cannot be pushed down": a
   window function over distributed rows that is not partitioned by `account_id`.
+- "cannot perform select on a distributed table and modify a reference table": an UPDATE or DELETE of a
+  reference table that reads a distributed table (in a subquery, a FROM or a CTE).
 
 and, over a transaction's statements in order (order_problems), a write to a reference table after a
 statement that reached several shards.
@@ -67,6 +69,11 @@ def problems(sql: str) -> list[str]:
             found += _subquery_problems(scope, ctes)
     for window in tree.find_all(exp.Window):
         found += _window_problems(window, ctes)
+    for change in tree.find_all(exp.Update, exp.Delete):
+        target = change.this.find(exp.Table) if change.this is not None else None
+        if target is not None and target.name in REFERENCE and _kind_of(change, ctes) == "distributed":
+            found.append(f"an UPDATE or DELETE of the reference table {target.name} reads a distributed table: "
+                         f"{_short(change)}")
     return found
 
 

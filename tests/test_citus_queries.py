@@ -47,6 +47,8 @@ MUST_FLAG = [
     "ON l.as_of = h.as_of",
     # A window over every account's rows, not partitioned by account.
     "SELECT r.account_id, row_number() OVER (PARTITION BY r.respondent ORDER BY r.ts) FROM survey_response r",
+    # A reference table updated from a distributed one.
+    "UPDATE account SET data_changed_at = now() WHERE account.id IN (SELECT account_id FROM usage_event_key)",
     # A query the parser cannot read is not waved through.
     "SELECT FROM WHERE account_id = = 1",
     # A correlated subquery between distributed tables, correlated on an id only.
