@@ -201,7 +201,7 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
             assert _answer_an_assessment() == "submitted"
             Session.commit()
         step[0] = "pages"
-        pages = role_pages(site, per_route=1)
+        pages = role_pages(site)
     finally:
         for name, listener in listeners:
             event.remove(engine, name, listener)
