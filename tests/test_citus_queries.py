@@ -21,7 +21,7 @@ from surveys.maturity import services as maturity
 from models.db import Session, utcnow
 from models.surveys import DetractorFollowup, SurveyResponse
 from tests.citus_sql import order_problems, parse, problems
-from tests.demo_site import csrf_token_of, role_pages, seed_demo_site
+from tests.demo_site import csrf_token_of, role_pages, seed_demo_site, signed_in_client
 
 # Statements known to distribute for a reason the checker does not see. Keep it short; say why.
 ALLOWED: dict[str, str] = {}
@@ -196,6 +196,18 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
                 SurveyResponse, and_(SurveyResponse.account_id == DetractorFollowup.account_id,
                                      SurveyResponse.id == DetractorFollowup.response_id))
                 .where(SurveyResponse.comment == "Too slow")) == 1
+        step[0] = "follow-up closed"
+        with app.app_context():
+            followup_id = Session.scalar(select(DetractorFollowup.id).join(
+                SurveyResponse, and_(SurveyResponse.account_id == DetractorFollowup.account_id,
+                                     SurveyResponse.id == DetractorFollowup.response_id))
+                .where(SurveyResponse.comment == "Too slow"))
+        admin = signed_in_client(app, site.logins["admin"])
+        page = f"/surveys/followups/{followup_id}"
+        token = csrf_token_of(admin.get(page).get_data(as_text=True))
+        closed = admin.post(page, data={"note": "Called them", "reply": "Faster now", "publish_reply": "y",
+                                        "close": "y", "csrf_token": token})
+        assert closed.status_code == 302, closed.status_code
         step[0] = "assessment"
         with app.app_context():
             assert _answer_an_assessment() == "submitted"
