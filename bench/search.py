@@ -2,9 +2,9 @@
 
 Generates N published articles (titles, tags and 120-260 words of body drawn with a Zipf-like
 law from the demo articles' vocabulary plus rarer product words), loads them with bulk inserts
-(the FTS5 triggers / tsvector trigger index them), then times knowledge.search.search() for a
-mix of queries: common and rare words, two and three words, prefixes while typing, typos,
-operators and searches that find nothing.
+(FTS5 triggers index them on SQLite, generated tsvector columns on PostgreSQL), then times
+knowledge.search.search() for a mix of queries: common and rare words, two and three words,
+prefixes while typing, typos, operators and searches that find nothing.
 
 Run:
   .venv/bin/python bench/search.py --backend sqlite

@@ -9,11 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, case, cast, func, or_, select
+from sqlalchemy import Integer, Subquery, case, cast, func, select, union_all
 
 from models.accounts import Account
 from models.db import Session, utcnow
-from models.knowledge import Article, KbSearchLog, KbView, KbVote
+from models.knowledge import Article, KbSearchLog, KbStaffSearch, KbView, KbVote
 from models.surveys import SurveyResponse
 
 WINDOW_DAYS = 90  # figures cover the last 90 days
@@ -45,9 +45,18 @@ class GapItem:
                 "detractor_theme": "Recurs in detractors' comments"}[self.kind]
 
 
-def _not_staff():
-    """Searches by customers (or by nobody known): staff searches are no customer's gap."""
-    return or_(KbSearchLog.user_id.is_(None), KbSearchLog.account_id.is_not(None))
+def _searches(days: int, *, staff: bool) -> Subquery:
+    """The searches of the window from both tables in one UNION ALL: customers' (kb_search_log, by account)
+    and those kept apart in kb_staff_search, all of them (staff=True) or only those by nobody known
+    (staff=False: a staff member's search is no customer's gap; one by nobody known counts, as it always did)."""
+    since = _since(days)
+    customers = select(KbSearchLog.normalized, KbSearchLog.result_count, KbSearchLog.clicked_article_id,
+                       KbSearchLog.source).where(KbSearchLog.ts >= since)
+    apart = select(KbStaffSearch.normalized, KbStaffSearch.result_count, KbStaffSearch.clicked_article_id,
+                   KbStaffSearch.source).where(KbStaffSearch.ts >= since)
+    if not staff:
+        apart = apart.where(KbStaffSearch.user_id.is_(None))
+    return union_all(customers, apart).subquery("searches")
 
 
 @dataclass
@@ -59,14 +68,14 @@ class ReaderComment:
     helpful: bool  # the vote it came with
     comment: str  # what they wrote
     updated_at: datetime  # when it was written or last changed
-    account: str | None  # the reader's account name (None for staff)
+    account: str  # the reader's account name (only customers vote)
 
 
 def reader_comments(days: int = WINDOW_DAYS, limit: int = 100) -> list[ReaderComment]:
     """Every comment left with a vote in the window, helpful or not, newest first."""
     rows = Session.execute(
         select(Article.title, Article.slug, KbVote.helpful, KbVote.comment, KbVote.updated_at, Account.name)
-        .join(Article, Article.id == KbVote.article_id).outerjoin(Account, Account.id == KbVote.account_id)
+        .join(Article, Article.id == KbVote.article_id).join(Account, Account.id == KbVote.account_id)
         .where(KbVote.comment != "", KbVote.updated_at >= _since(days))
         .order_by(KbVote.updated_at.desc(), KbVote.id.desc()).limit(limit)).all()
     return [ReaderComment(*row) for row in rows]
@@ -100,24 +109,25 @@ def helpfulness(limit: int = 10) -> list[tuple[str, str, int, int]]:
 
 def failed_searches(days: int = WINDOW_DAYS, limit: int = 20) -> list[tuple[str, int]]:
     """(words, times) of searches that found nothing, most frequent first."""
-    times = func.count(KbSearchLog.id)
+    searches = _searches(days, staff=False)
+    times = func.count()
     rows = Session.execute(
-        select(KbSearchLog.normalized, times)
-        .where(KbSearchLog.result_count == 0, KbSearchLog.ts >= _since(days), KbSearchLog.normalized != "",
-               _not_staff())
-        .group_by(KbSearchLog.normalized).order_by(times.desc(), KbSearchLog.normalized).limit(limit)
+        select(searches.c.normalized, times)
+        .where(searches.c.result_count == 0, searches.c.normalized != "")
+        .group_by(searches.c.normalized).order_by(times.desc(), searches.c.normalized).limit(limit)
     ).all()
     return [(r[0], int(r[1])) for r in rows]
 
 
 def unclicked_searches(days: int = WINDOW_DAYS, limit: int = 20) -> list[tuple[str, int, int]]:
     """(words, searches with results but no click, searches) — results that did not look like answers."""
-    unclicked = func.sum(case((KbSearchLog.clicked_article_id.is_(None), 1), else_=0))
+    searches = _searches(days, staff=False)
+    unclicked = func.sum(case((searches.c.clicked_article_id.is_(None), 1), else_=0))
     rows = Session.execute(
-        select(KbSearchLog.normalized, unclicked, func.count(KbSearchLog.id))
-        .where(KbSearchLog.result_count > 0, KbSearchLog.ts >= _since(days), KbSearchLog.source == "web", _not_staff())
-        .group_by(KbSearchLog.normalized).having(unclicked > 0)
-        .order_by(unclicked.desc(), KbSearchLog.normalized).limit(limit)
+        select(searches.c.normalized, unclicked, func.count())
+        .where(searches.c.result_count > 0, searches.c.source == "web")
+        .group_by(searches.c.normalized).having(unclicked > 0)
+        .order_by(unclicked.desc(), searches.c.normalized).limit(limit)
     ).all()
     return [(r[0], int(r[1]), int(r[2])) for r in rows]
 
@@ -129,8 +139,9 @@ def totals(days: int = WINDOW_DAYS) -> dict:
     yes, votes = Session.execute(
         select(func.sum(cast(KbVote.helpful, Integer)), func.count()).where(KbVote.updated_at >= since)
     ).one()
+    every_search = _searches(days, staff=True)
     searches, failed = Session.execute(
-        select(func.count(), func.sum(case((KbSearchLog.result_count == 0, 1), else_=0))).where(KbSearchLog.ts >= since)
+        select(func.count(), func.sum(case((every_search.c.result_count == 0, 1), else_=0)))
     ).one()
     return {
         "views": int(views), "votes": int(votes or 0),

@@ -17,10 +17,12 @@ ARTICLES_PER_FEATURE = 3
 
 def unused_feature_articles(account: Account, as_of) -> list[tuple[KeyFeature, list[Article]]]:
     """Key features the account has not used in the last 90 days, each with its published articles."""
-    used = select(UsageFeatureDay.feature).where(
+    # Read first, on the account's shard: a NOT IN subquery over usage from reference tables does not
+    # distribute on Citus, and the features an account used are a handful of keys.
+    used = list(Session.scalars(select(UsageFeatureDay.feature).where(
         UsageFeatureDay.account_id == account.id,
         UsageFeatureDay.day > as_of - timedelta(days=UNUSED_AFTER_DAYS), UsageFeatureDay.day <= as_of,
-    ).distinct()
+    ).distinct()))
     rows = Session.execute(
         select(KeyFeature, Article)
         .join(kb_article_feature, kb_article_feature.c.key_feature_id == KeyFeature.id)

@@ -19,6 +19,7 @@ from models.knowledge import (
     KbRevision,
     KbSearchLog,
     KbSlugRedirect,
+    KbStaffSearch,
     KbTag,
     KbView,
     KbVote,
@@ -210,8 +211,22 @@ def linked_feature_ids(article: Article) -> list[int]:
     return list(Session.scalars(select(kb_article_feature.c.key_feature_id).where(kb_article_feature.c.article_id == article.id)))
 
 
+ONLY_CUSTOMERS_VOTE = "Only customers answer “was this helpful?”: the answers say what readers think of an article."
+
+
+class StaffMayNotVote(ServiceError):
+    """Only customers answer "was this helpful?": the votes are a signal from readers, and each is stored by account."""
+
+
+def may_vote(user: User | None) -> bool:
+    """Customers vote on articles; staff (CSMs, admins) have no account and their opinion is no reader's signal."""
+    return user is not None and user.role == "customer" and user.account_id is not None
+
+
 def vote(article: Article, user: User, helpful: bool, comment: str = "") -> KbVote:
-    """Record or change a user's vote; customers' votes count as engagement of their account."""
+    """Record or change a customer's vote (it counts as engagement of their account); staff get StaffMayNotVote."""
+    if not may_vote(user):
+        raise StaffMayNotVote(ONLY_CUSTOMERS_VOTE)
     comment = (comment or "").strip()[:MAX_COMMENT]
     existing = Session.scalar(select(KbVote).where(KbVote.article_id == article.id, KbVote.user_id == user.id))
     if existing is None:
@@ -221,8 +236,7 @@ def vote(article: Article, user: User, helpful: bool, comment: str = "") -> KbVo
         existing.helpful = helpful
         existing.comment = comment
         existing.updated_at = utcnow()
-    if user.role == "customer" and user.account_id:
-        record_engagement(user.account_id, user.id, "article_vote")
+    record_engagement(user.account_id, user.id, "article_vote")
     Session.flush()
     return existing
 
@@ -236,10 +250,20 @@ def record_view(article: Article, user: User) -> None:
     Session.flush()
 
 
-def log_search(query: str, normalized: str, result_count: int, user: User | None, source: str = "web") -> KbSearchLog:
-    """Keep a search for the content-gap report."""
-    row = KbSearchLog(query=(query or "").strip()[:200], normalized=normalized, result_count=result_count,
-                      user_id=user.id if user else None, account_id=user.account_id if user else None, source=source)
+def _search_table(user: User | None) -> type[KbSearchLog] | type[KbStaffSearch]:
+    # A search with an account is that account's (distributed by account); staff have none (and a search by
+    # nobody known has none): those go to the coordinator's table.
+    return KbSearchLog if user is not None and user.account_id is not None else KbStaffSearch
+
+
+def log_search(query: str, normalized: str, result_count: int, user: User | None,
+               source: str = "web") -> KbSearchLog | KbStaffSearch:
+    """Keep a search for the content-gap report: a customer's by account, a staff member's apart."""
+    table = _search_table(user)
+    row = table(query=(query or "").strip()[:200], normalized=normalized, result_count=result_count,
+                user_id=user.id if user else None, source=source)
+    if table is KbSearchLog:
+        row.account_id = user.account_id
     Session.add(row)
     Session.flush()
     return row
@@ -247,8 +271,8 @@ def log_search(query: str, normalized: str, result_count: int, user: User | None
 
 def record_click(search_id: int, user: User, article: Article) -> None:
     """Note which result a user opened from their own search (the first one counts)."""
-    Session.execute(
-        update(KbSearchLog)
-        .where(KbSearchLog.id == search_id, KbSearchLog.user_id == user.id, KbSearchLog.clicked_article_id.is_(None))
-        .values(clicked_article_id=article.id)
-    )
+    table = _search_table(user)
+    condition = [table.id == search_id, table.user_id == user.id, table.clicked_article_id.is_(None)]
+    if table is KbSearchLog:
+        condition.append(KbSearchLog.account_id == user.account_id)  # one shard on Citus
+    Session.execute(update(table).where(*condition).values(clicked_article_id=article.id))

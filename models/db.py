@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, ForeignKeyConstraint, MetaData, PrimaryKeyConstraint, create_engine, event
+from sqlalchemy import Engine, ForeignKeyConstraint, MetaData, PrimaryKeyConstraint, create_engine, event, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.schema import CreateColumn
@@ -152,3 +152,14 @@ os.register_at_fork(after_in_child=_dispose_after_fork)
 def is_postgres(session) -> bool:
     """True when the session talks to PostgreSQL."""
     return session.get_bind().dialect.name == "postgresql"
+
+
+def one_connection_per_node(session) -> None:
+    """On Citus, run this transaction's multi-shard statements over one connection per node.
+
+    Citus refuses to modify a reference table (account, user, the definitions) once the transaction ran a
+    statement over several shards in parallel. A long transaction that interleaves both (the demo seed) sets
+    this first. Plain PostgreSQL keeps the setting as a custom option and ignores it; SQLite has none.
+    """
+    if is_postgres(session):
+        session.execute(text("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'"))

@@ -1,9 +1,10 @@
 """Knowledge base: articles, revisions, categories, tags, votes, views, searches, links.
 
-Full-text search objects are not declared here as models: on SQLite an FTS5 table
-(kb_article_fts) kept in sync by triggers, on PostgreSQL a tsvector column filled by a
-trigger with a GIN index. The DDL at the end of this module runs after create_all makes
-kb_article, and the 0005 migration creates the same objects.
+Full-text search: on SQLite an FTS5 table (kb_article_fts) kept in sync by triggers, declared
+by DDL at the end of this module (run after create_all makes kb_article; the 0005 migration
+creates the same objects). On PostgreSQL two tsvector columns generated from the row itself
+(GENERATED ALWAYS AS ... STORED, no trigger: Citus refuses triggers on reference tables), with
+GIN indexes made by the same DDL at the end; on SQLite those two columns are plain and unused.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -26,7 +28,9 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import TextClause
 
 from models.db import Base, account_key, utcnow
 
@@ -66,6 +70,53 @@ class KbTag(Base):
     name: Mapped[str] = mapped_column(String(50), unique=True)  # lower-case tag
 
 
+class PostgresOnlySQL(TextClause):
+    """SQL text of a generated column's expression on PostgreSQL, and nothing on other databases."""
+
+    inherit_cache = True
+
+
+@compiles(PostgresOnlySQL)
+def _expression_elsewhere(element, compiler, **kw):
+    return ""
+
+
+@compiles(PostgresOnlySQL, "postgresql")
+def _expression_on_postgresql(element, compiler, **kw):
+    return compiler.visit_textclause(element, **kw)
+
+
+class PostgresGenerated(Computed):
+    """GENERATED ALWAYS AS (...) STORED on PostgreSQL; a plain column elsewhere (SQLite searches with FTS5)."""
+
+    def __init__(self, sqltext: str, persisted: bool = True) -> None:
+        super().__init__(PostgresOnlySQL(sqltext), persisted=persisted)
+
+
+@compiles(PostgresGenerated)
+def _no_generation_elsewhere(element, compiler, **kw):
+    return ""
+
+
+@compiles(PostgresGenerated, "postgresql")
+def _generation_on_postgresql(element, compiler, **kw):
+    return compiler.visit_computed_column(element, **kw)
+
+
+def _weighted(column: str, cast: str, weight: str) -> str:
+    # Written as PostgreSQL prints it back (pg_get_expr), so that comparing the models with a migrated
+    # database finds no difference. The 2-argument to_tsvector with a regconfig constant is immutable, as
+    # a generated column needs. "< ": PostgreSQL's parser reads "<script" or "<style" as a tag and skips
+    # what follows; "< " is no tag, so the index holds every word of the visible text.
+    text_of = f"(COALESCE({column}, ''::character varying))::text" if cast == "varchar" else f"COALESCE({column}, ''::text)"
+    return f"setweight(to_tsvector('english'::regconfig, replace({text_of}, '<'::text, '< '::text)), '{weight}'::\"char\")"
+
+
+# Weights as the former trigger kb_article_search_refresh gave them: title A, tags B, body C.
+TITLE_VECTOR_SQL = f"({_weighted('title', 'varchar', 'A')} || {_weighted('tags_text', 'varchar', 'B')})"
+SEARCH_VECTOR_SQL = f"({TITLE_VECTOR_SQL} || {_weighted('body_text', 'text', 'C')})"
+
+
 class Article(Base):
     """A knowledge article: Markdown source, its sanitised HTML, and a stable slug."""
 
@@ -76,6 +127,9 @@ class Article(Base):
         Index("ix_kb_article_status_updated", "status", "updated_at"),
         Index("ux_kb_article_source_ref", "source_ref", unique=True),
     )
+    # The generated vectors are read by SQL only: not sent back by every INSERT (RETURNING), nor loaded with
+    # every article (deferred below); a 1 MB body has a large vector.
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)  # database key (rowid of the FTS5 index)
     slug: Mapped[str] = mapped_column(String(120), unique=True)  # stable address /kb/<slug>
@@ -92,8 +146,8 @@ class Article(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # last saved revision
     published_at: Mapped[Optional[datetime]] = mapped_column(DateTime(timezone=True))  # first publication
     source_ref: Mapped[Optional[str]] = mapped_column(String(120))  # where an imported article came from, e.g. zendesk:360001234; NULL: written here
-    search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: weighted tsvector of title, tags, body (trigger)
-    title_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))  # PostgreSQL only: tsvector of title and tags (trigger)
+    search_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), PostgresGenerated(SEARCH_VECTOR_SQL, persisted=True), deferred=True)  # PostgreSQL only: weighted tsvector of title, tags, body (generated)
+    title_vector: Mapped[Optional[str]] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"), PostgresGenerated(TITLE_VECTOR_SQL, persisted=True), deferred=True)  # PostgreSQL only: tsvector of title and tags (generated)
 
     category: Mapped[Optional[KbCategory]] = relationship()
     tags: Mapped[list[KbTag]] = relationship(secondary=kb_article_tag, order_by=KbTag.name)
@@ -139,7 +193,7 @@ class KbRevision(Base):
 
 
 class KbVote(Base):
-    """A person's answer to "was this helpful?": one per user and article, changeable."""
+    """A customer's answer to "was this helpful?": one per user and article, changeable (staff do not vote)."""
 
     __tablename__ = "kb_vote"
     __table_args__ = (account_key(), UniqueConstraint("article_id", "user_id", "account_id"),)
@@ -148,7 +202,7 @@ class KbVote(Base):
     __mapper_args__ = {"primary_key": [id]}  # the ORM identity stays id (Session.get, relationships)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_article.id", ondelete="CASCADE"), index=True)  # the article
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))  # who voted
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # the voter's account (in the key)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)  # the voter's account (only customers vote)
     helpful: Mapped[bool] = mapped_column(Boolean)  # yes (True) or no (False)
     comment: Mapped[str] = mapped_column(Text, default="")  # optional: what was missing or wrong
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # first vote
@@ -170,7 +224,10 @@ class KbView(Base):
 
 
 class KbSearchLog(Base):
-    """One search: the words, how many articles it found and which one was opened from it."""
+    """One customer's search: the words, how many articles it found and which one was opened from it.
+
+    Searches by staff (and by nobody known) are in KbStaffSearch: this table is distributed by account.
+    """
 
     __tablename__ = "kb_search_log"
     __table_args__ = (account_key(), Index("ix_kb_search_log_ts", "ts"),)
@@ -182,7 +239,26 @@ class KbSearchLog(Base):
     result_count: Mapped[int] = mapped_column(Integer, default=0)  # articles found
     clicked_article_id: Mapped[Optional[int]] = mapped_column(ForeignKey("kb_article.id", ondelete="SET NULL"))  # opened from the results
     user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # who searched
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # their account (in the key)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))  # the searcher's account
+    source: Mapped[str] = mapped_column(String(10), default="web")  # web or api
+    ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when
+
+
+class KbStaffSearch(Base):
+    """One search by a CSM or an admin (no account), or by nobody known: kept on the coordinator.
+
+    The same columns as KbSearchLog without account_id; the reports read both with one UNION.
+    """
+
+    __tablename__ = "kb_staff_search"
+    __table_args__ = (Index("ix_kb_staff_search_ts", "ts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # database key
+    query: Mapped[str] = mapped_column(String(200))  # what was typed (trimmed)
+    normalized: Mapped[str] = mapped_column(String(200))  # lower-case words, for grouping the same search
+    result_count: Mapped[int] = mapped_column(Integer, default=0)  # articles found
+    clicked_article_id: Mapped[Optional[int]] = mapped_column(ForeignKey("kb_article.id", ondelete="SET NULL"))  # opened from the results
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))  # who searched; NULL: nobody known (or since deleted)
     source: Mapped[str] = mapped_column(String(10), default="web")  # web or api
     ts: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)  # when
 
@@ -201,21 +277,8 @@ SQLITE_SEARCH_DDL = (
     "VALUES ('delete', old.id, old.title, old.tags_text, old.body_text); "
     "INSERT INTO kb_article_fts(rowid, title, tags_text, body_text) VALUES (new.id, new.title, new.tags_text, new.body_text); END",
 )
-# PostgreSQL's parser reads "<script" or "<style" as a tag and skips what follows; "< " is no tag, so the index
-# holds every word of the visible text (migration 0012 installs this version of the function).
-SEARCH_REFRESH_FUNCTION = (
-    "CREATE OR REPLACE FUNCTION kb_article_search_refresh() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-    "NEW.title_vector := setweight(to_tsvector('english', replace(coalesce(NEW.title, ''), '<', '< ')), 'A') "
-    "|| setweight(to_tsvector('english', replace(coalesce(NEW.tags_text, ''), '<', '< ')), 'B'); "
-    "NEW.search_vector := NEW.title_vector "
-    "|| setweight(to_tsvector('english', replace(coalesce(NEW.body_text, ''), '<', '< ')), 'C'); "
-    "RETURN NEW; END $$"
-)
+# The GIN indexes of the generated tsvector columns (the 0011 and 0021 migrations make the same).
 POSTGRES_SEARCH_DDL = (
-    SEARCH_REFRESH_FUNCTION,
-    "DROP TRIGGER IF EXISTS kb_article_search_refresh ON kb_article",
-    "CREATE TRIGGER kb_article_search_refresh BEFORE INSERT OR UPDATE OF title, tags_text, body_text ON kb_article "
-    "FOR EACH ROW EXECUTE FUNCTION kb_article_search_refresh()",
     # fastupdate off (as migration 0011 sets): articles are written rarely and searched often, and a pending
     # list of new entries is read in full by every search until a vacuum merges it.
     "CREATE INDEX IF NOT EXISTS ix_kb_article_search ON kb_article USING GIN (search_vector) WITH (fastupdate = off)",

@@ -56,15 +56,15 @@ def account_or_404(external_id: str) -> Account:
     return account
 
 
-def roles_required(*roles: str):
-    """Page decorator: signed in (else to /login) and one of these roles (else 403)."""
+def roles_required(*roles: str, message: str | None = None):
+    """Page decorator: signed in (else to /login) and one of these roles (else 403, with `message` when given)."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                abort(403, message)
             return view(*args, **kwargs)
 
         return wrapped

@@ -20,7 +20,7 @@ from analytics.usage.demo import seed_usage
 from knowledge.demo import seed_knowledge
 from models.accounts import Account, User
 from portal.branding.demo import seed_brand
-from models.db import Session, utcnow
+from models.db import Session, one_connection_per_node, utcnow
 from core.passwords import hash_password
 from surveys.maturity.demo import seed_maturity
 from surveys.nps.demo import seed_surveys
@@ -184,6 +184,8 @@ def run_demo_steps(ctx: DemoContext) -> None:
 
 def seed_demo(n_accounts: int = 40, days: int = 365, seed: int = 7, today: date | None = None) -> DemoContext:
     """Create the whole demo in one transaction (the caller commits)."""
+    # The steps write definitions (reference tables on Citus) after multi-shard writes of usage.
+    one_connection_per_node(Session)
     rng = random.Random(seed)
     ctx = seed_people(rng, n_accounts, days, today or utcnow().date())
     run_demo_steps(ctx)

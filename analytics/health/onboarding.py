@@ -41,11 +41,21 @@ def _counted_from(first_event: date | None, customer_since: date | None, today: 
 
 def onboarding_ids(accounts: list[Account], today: date | None = None) -> set[int]:
     """The ids of the accounts among these that are still onboarding on `today` (one query)."""
-    today = today or utcnow().date()
-    first = first_event_days([account.id for account in accounts])
+    return onboarding_on({account.id: account.customer_since for account in accounts}, today or utcnow().date())
+
+
+def onboarding_on(customer_since: dict[int, date | None], as_of: date) -> set[int]:
+    """Of these accounts (id -> customer-since day), those still onboarding on as_of, counting only the
+    usage received up to that day, so a recompute of an earlier day sees what was known then (one query)."""
+    if not customer_since:
+        return set()
+    first = dict(Session.execute(
+        select(UsageAccountDay.account_id, func.min(UsageAccountDay.day))
+        .where(UsageAccountDay.account_id.in_(list(customer_since)), UsageAccountDay.day <= as_of)
+        .group_by(UsageAccountDay.account_id)).all())
     needed = min_days()
-    return {account.id for account in accounts
-            if (today - _counted_from(first.get(account.id), account.customer_since, today)).days < needed}
+    return {account_id for account_id, since in customer_since.items()
+            if (as_of - _counted_from(first.get(account_id), since, as_of)).days < needed}
 
 
 def onboarding_state(account: Account, today: date | None = None) -> dict:

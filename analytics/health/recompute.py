@@ -10,6 +10,7 @@ from typing import Optional
 from sqlalchemy import case, delete, func, insert, or_, select, text, true
 
 from analytics.health.history import latest_score, midnight, nps_by_account, score_on
+from analytics.health.onboarding import onboarding_on
 from analytics.health.scoring import (
     DEFAULT_BANDS,
     DEFAULT_WEIGHTS,
@@ -70,7 +71,7 @@ def gather(as_of: date, account_ids: Optional[list[int]] = None, *,
             or_(Account.status == "active", Account.churned_on > as_of), Account.customer_since <= as_of,
             only(Account.id))
     ):
-        facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats))
+        facts[row.id] = AccountFacts(row.id, row.csm_id, Decimal(row.arr), row.customer_since, AccountInputs(seats=row.seats, as_of=as_of))
 
     # One pass over the 56 days of the trend windows; the last login and whether there was usage before the
     # last 28 days come from it too, except for the accounts whose answer lies before the windows: only those
@@ -200,7 +201,8 @@ RECOMPUTE_LOCK = 7_240_301  # PostgreSQL advisory lock key held by a health reco
 
 
 def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
-    """Compute and store every account's health on as_of, then raise warnings (flushes; the caller commits)."""
+    """Compute and store the health of every account scored on as_of (onboarding ones are not), then raise
+    warnings (flushes; the caller commits)."""
     as_of = as_of or utcnow().date()
     if is_postgres(Session):
         # Two recomputes at once would both insert the day's rows and warnings: the second waits for the first
@@ -211,11 +213,16 @@ def recompute(as_of: Optional[date] = None, *, warnings: bool = True) -> dict:
         Session.execute(text("SET LOCAL work_mem = '64MB'"))
         Session.execute(text("SET LOCAL jit = off"))
     facts, results = compute_all(as_of)
+    # An onboarding account has no band (not red): nothing is stored for it, so the history, the
+    # distribution, the forecast and band changes start the day it is scored.
+    onboarding = frozenset(onboarding_on(
+        {account_id: f.customer_since for account_id, f in facts.items() if not f.inputs.has_usage_before}, as_of))
+    scored = {account_id: result for account_id, result in results.items() if account_id not in onboarding}
     raised = []
     if warnings:
-        raised = raise_warnings(as_of, facts, results)
-    _emit_band_changes(as_of, results)
-    stored = store(as_of, facts, results)
+        raised = raise_warnings(as_of, facts, scored, onboarding)
+    _emit_band_changes(as_of, scored)
+    stored = store(as_of, facts, scored)
     Session.flush()
     return {"as_of": as_of, "accounts": stored, "warnings": len(raised)}
 
@@ -251,5 +258,5 @@ def health_now(account: Account, as_of: Optional[date] = None) -> tuple[date, He
     facts = gather(as_of, [account.id], engagement_until=midnight(as_of))
     if account.id not in facts:
         facts[account.id] = AccountFacts(account.id, account.csm_id, Decimal(account.arr), account.customer_since,
-                                         AccountInputs(seats=account.seats))
+                                         AccountInputs(seats=account.seats, as_of=as_of))
     return as_of, score_account(facts[account.id].inputs, health_weights(), health_bands())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Optional
 
 DEFAULT_WEIGHTS = {"usage": 30, "adoption": 20, "sentiment": 15, "engagement": 10, "plan": 15, "maturity": 10}
@@ -35,6 +36,14 @@ class AccountInputs:
     engagement_90d: Optional[int] = None  # portal interactions in 90 days; None: never engaged
     plan_progress: Optional[float] = None  # 0..100
     maturity_level: Optional[int] = None  # 1..5
+    as_of: Optional[date] = None  # the day scored: sentences name their window by it, not by "the last"
+
+
+def _window(inp: AccountInputs, span: str) -> str:
+    """'the 28 days to 30 Sep 2026' (a stored score is read long after its day), else 'the last 28 days'."""
+    if inp.as_of is None:
+        return f"the last {span}"
+    return f"the {span} to {inp.as_of.day} {inp.as_of:%b %Y}"
 
 
 @dataclass
@@ -73,10 +82,10 @@ def usage_component(inp: AccountInputs) -> Component:
     """Seat utilisation (60%) and the trend of active users (40%): the leading indicator."""
     if inp.seats > 0:
         utilisation = inp.users_28d / inp.seats
-        seat_text = f"{inp.users_28d} of {inp.seats} licensed seats ({utilisation:.0%}) were used in the last 28 days"
+        seat_text = f"{inp.users_28d} of {inp.seats} licensed seats ({utilisation:.0%}) were used in {_window(inp, '28 days')}"
     else:
         utilisation = 1.0 if inp.users_28d else 0.0
-        seat_text = f"{inp.users_28d} people used the product in the last 28 days (no licensed seats recorded)"
+        seat_text = f"{inp.users_28d} people used the product in {_window(inp, '28 days')} (no licensed seats recorded)"
     utilisation_score = _clamp(utilisation / FULL_UTILISATION * 100)
     if inp.user_days_prev_28d > 0:
         change = inp.user_days_28d / inp.user_days_prev_28d - 1
@@ -96,7 +105,7 @@ def adoption_component(inp: AccountInputs) -> Optional[Component]:
         return None
     return Component(
         "adoption", round(_clamp(inp.key_feature_share / FULL_ADOPTION * 100), 1),
-        f"{inp.key_features_used_28d} of the {inp.key_features} key features were used in the last 28 days; "
+        f"{inp.key_features_used_28d} of the {inp.key_features} key features were used in {_window(inp, '28 days')}; "
         f"on average each was used by {inp.key_feature_share:.0%} of the people active (half of them or more scores full marks).",
     )
 
@@ -108,7 +117,7 @@ def sentiment_component(inp: AccountInputs) -> Optional[Component]:
     answers = "answer" if inp.nps_responses == 1 else "answers"
     return Component(
         "sentiment", round(_clamp((inp.nps + 100) / 2), 1),
-        f"Your NPS over the last 12 months is {inp.nps:+.0f} from {inp.nps_responses} {answers}.",
+        f"Your NPS over {_window(inp, '12 months')} is {inp.nps:+.0f} from {inp.nps_responses} {answers}.",
     )
 
 
@@ -120,7 +129,7 @@ def engagement_component(inp: AccountInputs) -> Optional[Component]:
     return Component(
         "engagement", round(_clamp(inp.engagement_90d / target * 100), 1),
         f"Your team had {inp.engagement_90d} portal visits, article reads, survey answers and assessments "
-        f"in the last 90 days; {target} or more scores full marks.",
+        f"in {_window(inp, '90 days')}; {target} or more scores full marks.",
     )
 
 

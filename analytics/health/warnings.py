@@ -51,13 +51,18 @@ class Finding:
 
 
 def find_conditions(as_of: date, facts: dict, results: dict, previous_bands: dict[int, str],
-                    detractors: list[tuple]) -> list[Finding]:
-    """Every warning condition that holds on as_of (pure: plain figures in, findings out)."""
+                    detractors: list[tuple], onboarding: frozenset[int] = frozenset()) -> list[Finding]:
+    """Every warning condition that holds on as_of (pure: plain figures in, findings out).
+
+    An onboarding account has too little usage to judge: it gets no usage warning (a detractor's answer or a
+    lower maturity level still warn).
+    """
     findings = []
     for account_id, f in facts.items():
         inp = f.inputs
         old_enough = (as_of - f.customer_since).days >= 28
-        if inp.user_days_prev_28d > 0:
+        judged = account_id not in onboarding
+        if judged and inp.user_days_prev_28d > 0:
             change = inp.user_days_28d / inp.user_days_prev_28d - 1
             if change <= -USAGE_DROP:
                 findings.append(Finding(account_id, "usage_drop", {
@@ -66,13 +71,13 @@ def find_conditions(as_of: date, facts: dict, results: dict, previous_bands: dic
                     "change_percent": round(change * 100, 1)},
                     f"Active users fell {abs(change):.0%} over the last 4 weeks against the 4 before "
                     f"({inp.user_days_prev_28d} → {inp.user_days_28d} user-days)."))
-        if inp.seats > 0 and old_enough and inp.users_28d / inp.seats < LOW_UTILISATION:
+        if judged and inp.seats > 0 and old_enough and inp.users_28d / inp.seats < LOW_UTILISATION:
             findings.append(Finding(account_id, "low_utilisation", {
                 "users_28d": inp.users_28d, "seats": inp.seats,
                 "utilisation_percent": round(inp.users_28d / inp.seats * 100, 1)},
                 f"Only {inp.users_28d} of {inp.seats} seats ({inp.users_28d / inp.seats:.0%}) were used in the last 28 days."))
         days_since_login = (as_of - f.last_login_day).days if f.last_login_day else (as_of - f.customer_since).days
-        if days_since_login >= NO_LOGIN_DAYS:
+        if judged and days_since_login >= NO_LOGIN_DAYS:
             findings.append(Finding(account_id, "no_login", {
                 "last_login_day": f.last_login_day.isoformat() if f.last_login_day else None,
                 "days_without_login": days_since_login},
@@ -120,9 +125,11 @@ def _previous_bands(as_of: date, account_ids: list[int]) -> dict[int, str]:
     return {a: row.band for a, row in score_on(account_ids, as_of - timedelta(days=1), summary=True).items()}
 
 
-def raise_warnings(as_of: date, facts: dict, results: dict) -> list[HealthWarning]:
+def raise_warnings(as_of: date, facts: dict, results: dict,
+                   onboarding: frozenset[int] = frozenset()) -> list[HealthWarning]:
     """Raise new warnings, clear ended episodes, and queue one mail per new warning (flushes)."""
-    findings = find_conditions(as_of, facts, results, _previous_bands(as_of, list(facts)), _detractors(as_of))
+    findings = find_conditions(as_of, facts, results, _previous_bands(as_of, list(facts)), _detractors(as_of),
+                               onboarding)
     existing = Session.scalars(select(HealthWarning).where(HealthWarning.account_id.in_(list(facts)))).all() if facts else []
     open_states = {(w.account_id, w.kind): w for w in existing if w.kind in STATE_KINDS and w.cleared_at is None}
     known_keys = {(w.account_id, w.kind, w.episode_key) for w in existing}

@@ -74,15 +74,17 @@ def latest_readings(metric_ids: Iterable[int], as_of: date) -> dict[int, tuple[d
     ids = sorted(set(metric_ids))
     if not ids:
         return {}
+    # Grouped and joined on account_id too: on Citus both sides are then read on the account's shard.
     latest = (
-        select(PlanReading.metric_id, func.max(PlanReading.day).label("day"))
+        select(PlanReading.account_id, PlanReading.metric_id, func.max(PlanReading.day).label("day"))
         .where(PlanReading.metric_id.in_(ids), PlanReading.day <= as_of)
-        .group_by(PlanReading.metric_id)
+        .group_by(PlanReading.account_id, PlanReading.metric_id)
         .subquery()
     )
     rows = Session.execute(
         select(PlanReading.metric_id, PlanReading.day, PlanReading.value).join(
-            latest, and_(PlanReading.metric_id == latest.c.metric_id, PlanReading.day == latest.c.day)
+            latest, and_(PlanReading.account_id == latest.c.account_id, PlanReading.metric_id == latest.c.metric_id,
+                         PlanReading.day == latest.c.day)
         )
     )
     return {row.metric_id: (row.day, row.value) for row in rows}

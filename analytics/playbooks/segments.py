@@ -22,7 +22,7 @@ import json
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import and_, distinct, exists, false, func, or_, select
+from sqlalchemy import and_, distinct, false, func, or_, select
 from sqlalchemy.orm import aliased
 
 from core.tiers import tier_by_account
@@ -218,11 +218,28 @@ def _utilisation_condition(rule: dict, today: date):
         .where(seated.seats > 0, compared))
 
 
+# Conditions on usage and answers read those tables in uncorrelated subqueries grouped by account_id,
+# never in a subquery correlated with `account`: on Citus `account` is a reference table and the usage
+# tables are distributed, and Citus refuses a correlated subquery from the one into the other.
+def _feature_users(rule: dict, today: date):
+    """Subquery: one row per account that used the rule's feature within its days."""
+    return (select(UsageFeatureDay.account_id)
+            .where(UsageFeatureDay.feature == rule["feature"],
+                   UsageFeatureDay.day > today - timedelta(days=rule["days"]), UsageFeatureDay.day <= today,
+                   UsageFeatureDay.events > 0)
+            .group_by(UsageFeatureDay.account_id).subquery())
+
+
 def _feature_used(rule: dict, today: date):
-    return exists().where(
-        UsageFeatureDay.account_id == Account.id, UsageFeatureDay.feature == rule["feature"],
-        UsageFeatureDay.day > today - timedelta(days=rule["days"]), UsageFeatureDay.day <= today,
-        UsageFeatureDay.events > 0)
+    return Account.id.in_(select(_feature_users(rule, today).c.account_id))
+
+
+def _feature_unused(rule: dict, today: date):
+    """An anti-join: the accounts with no row in the users of the feature (NOT IN does not distribute either)."""
+    used = _feature_users(rule, today)
+    unused = aliased(Account)  # its own alias: the subquery must not correlate with the outer Account
+    return Account.id.in_(select(unused.id).outerjoin(used, used.c.account_id == unused.id)
+                          .where(used.c.account_id.is_(None)))
 
 
 def _nps_answers(rule: dict, today: date) -> list:
@@ -234,7 +251,8 @@ def _nps_answers(rule: dict, today: date) -> list:
 
 
 def _nps_condition(rule: dict, today: date):
-    return exists().where(SurveyResponse.account_id == Account.id, *_nps_answers(rule, today))
+    return Account.id.in_(select(SurveyResponse.account_id).where(*_nps_answers(rule, today))
+                          .group_by(SurveyResponse.account_id))
 
 
 def person_targets(rules: dict, account_ids: list[int], today: date | None = None) -> dict[int, set[int]] | None:
@@ -267,7 +285,8 @@ def _maturity_condition(rule: dict):
                          func.row_number().over(partition_by=AssessmentRoundLevel.account_id,
                                                 order_by=(AssessmentRound.opened_at.desc(), AssessmentRound.id.desc()))
                          .label("rank"))
-                  .join(AssessmentRound, AssessmentRound.id == AssessmentRoundLevel.round_id)
+                  .join(AssessmentRound, and_(AssessmentRound.account_id == AssessmentRoundLevel.account_id,
+                                              AssessmentRound.id == AssessmentRoundLevel.round_id))
                   .join(MaturityDimension, MaturityDimension.id == AssessmentRoundLevel.dimension_id)
                   .where(MaturityDimension.name == rule["dimension"]).subquery())
     compared = ranked.c.level <= rule["level"] if rule["op"] == "<=" else ranked.c.level >= rule["level"]
@@ -297,7 +316,7 @@ def compile_rule(rule: dict, today: date, tiers: dict[int, str] | None = None):
     if kind == "feature_used":
         return _feature_used(rule, today)
     if kind == "feature_unused":
-        return ~_feature_used(rule, today)
+        return _feature_unused(rule, today)
     if kind == "nps_category":
         return _nps_condition(rule, today)
     if kind == "maturity_level":

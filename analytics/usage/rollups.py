@@ -162,11 +162,6 @@ WITH keys AS (
     FROM per_user_feature p JOIN user_feature_day u USING ({USER_FEATURE_KEY})
     GROUP BY p.account_id, p.day, p.feature ORDER BY p.account_id, p.day, p.feature
     {_add_on_conflict("t", "account_id, day, feature", ["users", "events"])}
-), touched AS (
-    UPDATE account SET usage_today_at = :now, data_changed_at = CASE
-        WHEN EXISTS (SELECT 1 FROM ins WHERE ins.account_id = account.id AND ins.day < :horizon) THEN :now
-        ELSE account.data_changed_at END
-    WHERE id IN (SELECT DISTINCT account_id FROM ins)
 )
 SELECT COUNT(*) FROM ins
 """
@@ -220,12 +215,14 @@ def store_rows(rows: list[tuple]) -> int:
     if not rows:
         return 0
     postgres = is_postgres(Session)
+    # First, before any statement on the events: on Citus `account` is a reference table, and a
+    # transaction may not modify one after a multi-shard statement ("parallel DML access").
+    _mark_changed(rows)
     _stage(rows, postgres)
     now = bindparam("now", utcnow(), type_=DateTime(timezone=True))
-    horizon = bindparam("horizon", today_horizon(), type_=Date)
     ensure_partitions(row[6] for row in rows)
     if postgres:
-        return Session.execute(text(_PG_STORE).bindparams(now, horizon)).scalar_one()
+        return Session.execute(text(_PG_STORE).bindparams(now)).scalar_one()
     new_keys = set(map(tuple, Session.execute(text(_SQLITE_KEYS)).all()))
     new_rows = []
     for row in rows:  # in batch order: the first of two equal ids wins
@@ -244,16 +241,19 @@ def store_rows(rows: list[tuple]) -> int:
     if accepted:
         for statement in _SQLITE_ROLLUPS:
             Session.execute(text(statement))
-        _mark_changed(new_rows)
     return accepted
 
 
-def _mark_changed(new_rows: list[tuple]) -> None:
-    """SQLite: what _PG_STORE's last step does: usage_today_at moves for every account the new events touched,
-    data_changed_at only for those with an event dated before today_horizon()."""
+def _mark_changed(rows: list[tuple]) -> None:
+    """usage_today_at moves for every account of the batch, data_changed_at only for those with an event
+    dated before today_horizon().
+
+    Taken from the batch as sent, before its duplicates are known: a resent event moves the marks too,
+    which only makes a cache recompute once more (never keeps a stale figure).
+    """
     horizon, moment = today_horizon(), utcnow()
-    touched = {row[1] for row in new_rows}
-    history = {row[1] for row in new_rows if row[6].astimezone(timezone.utc).date() < horizon}
+    touched = {row[1] for row in rows}
+    history = {row[1] for row in rows if row[6].astimezone(timezone.utc).date() < horizon}
     account = Account.__table__
     Session.execute(update(account).where(account.c.id.in_(touched)).values(usage_today_at=moment))
     if history:
@@ -270,10 +270,11 @@ def rebuild_rollups(account_ids: list[int]) -> None:
     # The rollups of pruned months are the only record left of them: they are kept as they are.
     horizon = pruned_before()
     params = {"ids": account_ids, "horizon": horizon or date.min}
+    # `account` first: Citus refuses to modify a reference table after a multi-shard statement.
+    Session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(account_ids)).values(data_changed_at=utcnow()))
     for table in ("usage_user_day", "usage_user_feature_day", "usage_feature_day", "usage_account_day"):
         Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids AND day >= :horizon").bindparams(ids), params)
     since = "" if horizon is None else f" AND {day} >= :horizon"
     raw = f"(SELECT account_id, user_id, type, feature, {day} AS day FROM usage_event WHERE account_id IN :ids{since}) raw"
     for statement in rollup_statements(raw):
         Session.execute(text(statement).bindparams(ids), params)
-    Session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(account_ids)).values(data_changed_at=utcnow()))

@@ -11,13 +11,13 @@ and accepts a foreign key between two distributed tables only if it is composite
 tables gains UNIQUE (account_id, id), the target of the composite foreign keys (see models.db.account_key).
 
 Revision ID: 0022_composite_keys
-Revises: 0020_dashboard_rollups
+Revises: 0021_knowledge_citus
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0022_composite_keys"
-down_revision = "0020_dashboard_rollups"
+down_revision = "0021_knowledge_citus"
 branch_labels = None
 depends_on = None
 
@@ -52,9 +52,6 @@ FOREIGN_KEYS = (
     ("share_visit", "link_id", "share_link", "CASCADE"),
     ("survey_invitation", "response_id", "survey_response", None),
 )
-# account_id of these two held NULL for staff votes and searches; a primary key column cannot, so it
-# becomes NOT NULL here unless an earlier revision made it so (and it stays NOT NULL on downgrade).
-NULLABLE_ACCOUNT = ("kb_search_log", "kb_vote")
 ROUND_LEVEL_KEY = (("round_id", "dimension_id"), ("account_id", "round_id", "dimension_id"))
 
 
@@ -75,10 +72,6 @@ def _check_data(bind) -> None:
             "WHERE p.account_id <> c.account_id")).scalar()
         if count:
             problems.append(f"{count} rows of {table} belong to another account than their {parent} ({column})")
-    for table in NULLABLE_ACCOUNT:
-        count = bind.execute(sa.text(f"SELECT count(*) FROM {table} WHERE account_id IS NULL")).scalar()
-        if count:
-            problems.append(f"{count} rows of {table} have no account_id (staff rows must go first)")
     if problems:
         raise RuntimeError("0022_composite_keys cannot upgrade: " + "; ".join(problems))
 
@@ -139,8 +132,6 @@ def _sqlite(up: bool) -> None:
     for table in order:
         sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = :t"),
                            {"t": table}).scalar()
-        if up and table in NULLABLE_ACCOUNT:
-            sql = sql.replace("\taccount_id INTEGER, ", "\taccount_id INTEGER NOT NULL, ")
         for old, new in edits[table]:
             if sql.count(old) != 1:
                 raise RuntimeError(f"{table}: expected '{old}' once in its schema")

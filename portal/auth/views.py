@@ -61,6 +61,9 @@ def login():
     sso_redirect = sso_redirect_for_login(form)  # a person whose company signs in with single sign-on goes there
     if sso_redirect is not None:
         return sso_redirect
+    # End the lookup's transaction (it only read): finding a domain reads every shard of sso_domain on Citus,
+    # and a transaction that did so may no longer write `user` (a reference table), as signing in does.
+    Session.commit()
     if form.validate_on_submit():
         user = _user_by_email(form.email.data)
         if user is None:

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from analytics.usage.ingest import MAX_BATCH, BatchInvalid, ingest_events
 from analytics.usage.retention import prune_events
 from core.validation import ServiceError, parse_date
-from models.db import Session, utcnow
+from models.db import Session, one_connection_per_node, utcnow
 from portal import jobs
 
 events_cli = AppGroup("events", help="Usage events.")
@@ -43,6 +43,10 @@ def _batches(reader: csv.DictReader, size: int):
 def import_events(path: str, batch_size: int) -> None:
     """Import usage events from a CSV file with the header id,account,user,type,feature,ts (all or nothing)."""
     accepted = duplicates = 0
+    # All batches share one transaction, and each writes `account` and `user` (reference tables on Citus)
+    # before its events: after the first batch's multi-shard writes Citus accepts that only over one
+    # connection per node.
+    one_connection_per_node(Session)
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)

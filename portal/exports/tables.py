@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from analytics.usage.datasets import feature_usage, usage_days
 from analytics.portfolio import AccountRow
@@ -49,7 +49,7 @@ def plan_readings_table(account: Account) -> Table:
     rows = Session.execute(
         select(PlanMetric.name, PlanMetric.unit, PlanReading.day, PlanReading.value, PlanReading.entered_by_id,
                PlanReading.note)
-        .join(PlanMetric, PlanMetric.id == PlanReading.metric_id)
+        .join(PlanMetric, and_(PlanMetric.account_id == PlanReading.account_id, PlanMetric.id == PlanReading.metric_id))
         .where(PlanReading.account_id == account.id)
         .order_by(PlanMetric.id, PlanReading.day)).all()
     return Table("Success plan readings", ["metric", "unit", "date", "value", "source", "note"],

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from knowledge import queries, services
 from knowledge.search import normalize_query, search
 from models.db import Session
+from portal.access import roles_required
 from portal.kb import admin_views  # noqa: F401  (registers the curation pages on the blueprint)
 from portal.kb.blueprint import bp
 from portal.kb.forms import VoteForm
@@ -83,14 +84,15 @@ def article(slug: str):
                     comment=my_vote.comment if my_vote else "")
     return render_template(
         "kb/article.html", article=found, toc=json.loads(found.toc_json or "[]"), form=form, my_vote=my_vote,
+        may_vote=services.may_vote(current_user),
         stats=queries.vote_stats([found.id]).get(found.id, queries.VoteStats()), related=queries.related(found),
     )
 
 
 @bp.post("/<slug>/vote")
-@login_required
+@roles_required("customer", message=services.ONLY_CUSTOMERS_VOTE)
 def vote(slug: str):
-    """Record or change the user's "was this helpful?" answer."""
+    """Record or change a customer's "was this helpful?" answer; staff are refused with 403 (they see no form)."""
     found, response = _visible_article_or_404(slug)
     if response is not None:
         return response

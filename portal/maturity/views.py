@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from models.accounts import User
 from models.db import Session
@@ -65,9 +65,10 @@ def round_detail(ext: str, round_id: int):
     assessment_round = owned_or_404(AssessmentRound, round_id, account, "No such assessment for this account.")
     answers = Session.execute(
         select(AssessmentAnswer.question_id, AssessmentAnswer.level, AssessmentResponse.status, User.name, User.email)
-        .join(AssessmentResponse, AssessmentResponse.id == AssessmentAnswer.response_id)
+        .join(AssessmentResponse, and_(AssessmentResponse.account_id == AssessmentAnswer.account_id,
+                                       AssessmentResponse.id == AssessmentAnswer.response_id))
         .join(User, User.id == AssessmentResponse.user_id)
-        .where(AssessmentResponse.round_id == assessment_round.id)
+        .where(AssessmentResponse.account_id == account.id, AssessmentResponse.round_id == assessment_round.id)
         .order_by(User.name)).all()
     by_question: dict[int, list] = {}
     for row in answers:
@@ -240,11 +241,14 @@ def admin_model():
             else:
                 flash(f"Saved version {saved.version} of the model.", "success")
             return redirect(url_for("assessment.admin_model"))
+    # Rounds counted per model over every account first (on Citus each shard counts its own), then joined.
+    rounds = (select(AssessmentRound.model_id, func.count().label("rounds"))
+              .group_by(AssessmentRound.model_id).subquery())
     versions = Session.execute(
         select(MaturityModel.version, MaturityModel.name, MaturityModel.created_at,
-               func.count(AssessmentRound.id).label("rounds"))
-        .outerjoin(AssessmentRound, AssessmentRound.model_id == MaturityModel.id)
-        .group_by(MaturityModel.id).order_by(MaturityModel.version.desc())).all()
+               func.coalesce(rounds.c.rounds, 0).label("rounds"))
+        .outerjoin(rounds, rounds.c.model_id == MaturityModel.id)
+        .order_by(MaturityModel.version.desc())).all()
     return render_template("maturity_admin/edit.html", form=form, model=model, versions=versions, error=error)
 
 

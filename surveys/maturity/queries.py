@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from core.tiers import tier_by_account
 from knowledge.recommend import articles_for_levels
@@ -171,12 +171,14 @@ def round_disagreements(assessment_round: AssessmentRound) -> list[DisagreementV
         select(AssessmentResponse.user_id, User.name, User.email, AssessmentAnswer.question_id,
                AssessmentAnswer.level, MaturityOption.text.label("option"), MaturityQuestion.text.label("question"),
                MaturityDimension.name.label("dimension"), MaturityDimension.position, MaturityQuestion.position.label("qpos"))
-        .join(AssessmentAnswer, AssessmentAnswer.response_id == AssessmentResponse.id)
+        .join(AssessmentAnswer, and_(AssessmentAnswer.account_id == AssessmentResponse.account_id,
+                                     AssessmentAnswer.response_id == AssessmentResponse.id))
         .join(User, User.id == AssessmentResponse.user_id)
         .join(MaturityOption, MaturityOption.id == AssessmentAnswer.option_id)
         .join(MaturityQuestion, MaturityQuestion.id == AssessmentAnswer.question_id)
         .join(MaturityDimension, MaturityDimension.id == MaturityQuestion.dimension_id)
-        .where(AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.status == "submitted")
+        .where(AssessmentResponse.account_id == assessment_round.account_id,  # one account: one shard on Citus
+               AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.status == "submitted")
         .order_by(MaturityDimension.position, MaturityQuestion.position, User.name)
     ).all()
     found = {d.question for d in scoring.disagreements([(r.user_id, r.question_id, r.level) for r in rows])}
@@ -207,8 +209,10 @@ def round_respondents(assessment_round: AssessmentRound) -> list[DraftView]:
     rows = Session.execute(
         select(User.name, User.email, AssessmentResponse.status, func.count(AssessmentAnswer.id).label("answered"))
         .join(User, User.id == AssessmentResponse.user_id)
-        .outerjoin(AssessmentAnswer, AssessmentAnswer.response_id == AssessmentResponse.id)
-        .where(AssessmentResponse.round_id == assessment_round.id)
+        .outerjoin(AssessmentAnswer, and_(AssessmentAnswer.account_id == AssessmentResponse.account_id,
+                                          AssessmentAnswer.response_id == AssessmentResponse.id))
+        .where(AssessmentResponse.account_id == assessment_round.account_id,  # one account: one shard on Citus
+               AssessmentResponse.round_id == assessment_round.id)
         .group_by(AssessmentResponse.id, User.name, User.email, AssessmentResponse.status)
         .order_by(User.name)
     ).all()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 
 from core.engagement import record_engagement
 from core.outbox import queue_mail
@@ -243,8 +243,10 @@ def recompute_round(assessment_round: AssessmentRound) -> None:
     rows = Session.execute(
         select(MaturityQuestion.dimension_id, AssessmentAnswer.level)
         .join(AssessmentAnswer, AssessmentAnswer.question_id == MaturityQuestion.id)
-        .join(AssessmentResponse, AssessmentResponse.id == AssessmentAnswer.response_id)
-        .where(AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.status == "submitted")
+        .join(AssessmentResponse, and_(AssessmentResponse.account_id == AssessmentAnswer.account_id,
+                                       AssessmentResponse.id == AssessmentAnswer.response_id))
+        .where(AssessmentResponse.account_id == assessment_round.account_id,  # one account: one shard on Citus
+               AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.status == "submitted")
     ).all()
     result = combine([(row.dimension_id, row.level) for row in rows])
     Session.execute(delete(AssessmentRoundLevel).where(AssessmentRoundLevel.round_id == assessment_round.id))

@@ -164,10 +164,15 @@ def _people(account_ids: list[int], now: datetime) -> list[tuple[User, str]]:
     if not account_ids:
         return []
     since = now - timedelta(days=int(get_setting("surveys.throttle_days")))
-    asked = exists().where(and_(SurveyInvitation.user_id == User.id, SurveyInvitation.sent_at > since))
-    opted_out = exists().where(SurveyOptOut.user_id == User.id)
+    # The people asked lately, as a derived table grouped by account and joined on it: on Citus `user` is a
+    # reference table, and a subquery correlated with it may not read survey_invitation (distributed).
+    asked = (select(SurveyInvitation.account_id, SurveyInvitation.user_id)
+             .where(SurveyInvitation.account_id.in_(account_ids), SurveyInvitation.sent_at > since)
+             .group_by(SurveyInvitation.account_id, SurveyInvitation.user_id).subquery())
+    opted_out = exists().where(SurveyOptOut.user_id == User.id)  # both reference tables: correlating is fine
     rows = Session.execute(
-        select(User, asked.label("asked"), opted_out.label("opted_out"))
+        select(User, asked.c.user_id.is_not(None).label("asked"), opted_out.label("opted_out"))
+        .outerjoin(asked, and_(asked.c.account_id == User.account_id, asked.c.user_id == User.id))
         .where(User.role == "customer", User.is_active.is_(True), User.account_id.in_(account_ids))
         .order_by(User.account_id, User.id)
     ).all()
@@ -222,7 +227,16 @@ def send_due(only_account: Account | None = None, now: datetime | None = None) -
     now = now or utcnow()
     report = SendReport()
     invited_now: set[int] = set()
-    for campaign in due_campaigns(now):
+    campaigns = due_campaigns(now)
+    if only_account is None:
+        # Before any statement on the accounts' answers and contacts: on Citus survey_campaign is a reference
+        # table, which a transaction may not modify after a multi-shard statement.
+        for campaign in campaigns:
+            campaign.last_run_at = now
+            if not campaign.is_default:
+                campaign.next_run_at = now + timedelta(days=campaign.every_days) if campaign.every_days else None
+        Session.flush()
+    for campaign in campaigns:
         account_ids = _audience_account_ids(campaign, only_account)
         budget = budgets_left(account_ids, now)
         accounts = {a.id: a for a in Session.scalars(select(Account).where(Account.id.in_(account_ids)))}
@@ -245,10 +259,6 @@ def send_due(only_account: Account | None = None, now: datetime | None = None) -
                 invite(campaign, user, accounts[account_id], now)
                 invited_now.add(user.id)
                 report.invited += 1
-        if only_account is None:
-            campaign.last_run_at = now
-            if not campaign.is_default:
-                campaign.next_run_at = now + timedelta(days=campaign.every_days) if campaign.every_days else None
     report.reminded = send_reminders(only_account, now)
     Session.flush()
     return report

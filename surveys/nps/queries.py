@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 
 from models.accounts import Account, User
 from models.db import Session, utcnow
@@ -142,7 +142,8 @@ def followups(account_ids, status: str | None = "open", limit: int = 200) -> lis
     """Follow-ups with their answer and account, newest first."""
     query = (
         select(DetractorFollowup, SurveyResponse, Account)
-        .join(SurveyResponse, SurveyResponse.id == DetractorFollowup.response_id)
+        .join(SurveyResponse, and_(SurveyResponse.account_id == DetractorFollowup.account_id,
+                                   SurveyResponse.id == DetractorFollowup.response_id))
         .join(Account, Account.id == DetractorFollowup.account_id)
         .where(_in_accounts(DetractorFollowup.account_id, account_ids))
         .order_by(DetractorFollowup.created_at.desc(), DetractorFollowup.id.desc())
@@ -168,7 +169,8 @@ def my_answers(user: User, limit: int = 5) -> list:
     """The user's own recent answers with any published "you said, we did" reply."""
     return Session.execute(
         select(SurveyResponse, DetractorFollowup)
-        .outerjoin(DetractorFollowup, DetractorFollowup.response_id == SurveyResponse.id)
+        .outerjoin(DetractorFollowup, and_(DetractorFollowup.account_id == SurveyResponse.account_id,
+                                           DetractorFollowup.response_id == SurveyResponse.id))
         .where(SurveyResponse.user_id == user.id)
         .order_by(SurveyResponse.ts.desc())
         .limit(limit)

@@ -90,7 +90,8 @@ def emit_answer_webhooks(responses: list[SurveyResponse]) -> int:
 
 def raise_followup(response: SurveyResponse, send_mail: bool = True) -> DetractorFollowup:
     """Open a follow-up for a detractor's answer and queue ONE e-mail to the account's CSM."""
-    existing = Session.scalar(select(DetractorFollowup).where(DetractorFollowup.response_id == response.id))
+    existing = Session.scalar(select(DetractorFollowup).where(DetractorFollowup.account_id == response.account_id,
+                                                              DetractorFollowup.response_id == response.id))
     if existing is not None:
         return existing
     followup = DetractorFollowup(account_id=response.account_id, response_id=response.id, status="open",

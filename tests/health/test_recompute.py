@@ -130,3 +130,25 @@ def test_adoption_by_hand(app, create_account, create_user):
     assert components["adoption"]["score"] == 50.0
     assert "1 of the 2 key features were used" in components["adoption"]["explanation"]
     assert "each was used by 25% of the people active" in components["adoption"]["explanation"]
+
+
+def test_an_onboarding_account_gets_no_band_and_no_usage_warning(app, create_account, create_user, scored_account):
+    """A customer of 300 days whose product sent its first events 5 days ago, with 1 of 10 seats used and no
+    login since: onboarding, so no stored score, no low-utilisation or no-login warning; once 14 days of data
+    exist (recomputing a later day) it is scored like any other."""
+    from models.health import HealthWarning
+
+    new = create_account(name="Fresh", seats=10, customer_since=AS_OF - timedelta(days=300))
+    person = create_user("customer", account=new)
+    with app.app_context():
+        add_usage(new, [person], [AS_OF - timedelta(days=5)], logins=0)
+        summary = recompute(AS_OF)
+        Session.commit()
+        stored = set(Session.scalars(select(HealthScore.account_id).where(HealthScore.as_of == AS_OF)))
+        warned = set(Session.scalars(select(HealthWarning.kind).where(HealthWarning.account_id == new.id)))
+        later = recompute(AS_OF + timedelta(days=9))
+        Session.commit()
+        scored_later = set(Session.scalars(select(HealthScore.account_id).where(HealthScore.as_of == AS_OF + timedelta(days=9))))
+    assert summary["accounts"] == 1 and stored == {scored_account.id}
+    assert warned == set()
+    assert later["accounts"] == 2 and new.id in scored_later

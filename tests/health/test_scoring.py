@@ -1,6 +1,8 @@
 """Health-score maths: components, scaling of missing ones, contributions, bands, validation."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from analytics.health.scoring import (
@@ -37,6 +39,16 @@ def test_usage_component_by_hand():
     assert "20 of 25 licensed seats (80%)" in usage.explanation
     assert "up 10%" in usage.explanation
     assert result.score == 84.0 and result.band == "green"
+
+
+def test_a_scored_day_names_its_windows_by_date():
+    """A score stored for 30 Sep is read in a review months later: its sentences say "to 30 Sep 2026"."""
+    inputs = AccountInputs(seats=10, users_28d=4, key_features=2, key_features_used_28d=1, key_feature_share=0.3,
+                           nps=20, nps_responses=5, engagement_90d=3, as_of=date(2026, 9, 30))
+    sentences = " ".join(c.explanation for c in score_account(inputs).components)
+    assert "4 of 10 licensed seats (40%) were used in the 28 days to 30 Sep 2026" in sentences
+    assert "over the 12 months to 30 Sep 2026" in sentences and "in the 90 days to 30 Sep 2026" in sentences
+    assert "last" not in sentences
 
 
 @pytest.mark.parametrize("score, band", [(0, "red"), (39.9, "red"), (40, "yellow"), (69.9, "yellow"), (70, "green"), (100, "green")])

@@ -9,6 +9,7 @@ Kinds:
 - token_link:  anyone holding an unguessable link token; a made-up token gets 404 or 410
 - signed_in:   any signed-in user; anonymous visitors are sent to /login
 - account:     has <ext>; the account's customers, its CSM and admins only; others get 404
+- customer:    customers only (their account's own act, e.g. an article vote); CSMs and admins get 403
 - staff:       CSMs and admins; customers get 403
 - admin:       admins; customers and CSMs get 403
 - api_account: API route with <ext>; no token 401, a token that may not read the account 404

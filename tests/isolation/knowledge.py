@@ -6,7 +6,7 @@ ROUTES = {
     "kb.search_page": Route("signed_in"),
     "kb.suggest": Route("signed_in"),
     "kb.article": Route("signed_in"),
-    "kb.vote": Route("signed_in"),
+    "kb.vote": Route("customer"),
     "kb.admin_list": Route("admin"),
     "kb.admin_new": Route("admin"),
     "kb.admin_edit": Route("admin"),

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from models.db import Session
-from models.knowledge import Article
+from models.knowledge import Article, KbSearchLog, KbStaffSearch
 
 GOOD = {"title": "Export data", "body_markdown": "## Steps\n\nOpen **Reports**.", "status": "published"}
 
@@ -132,3 +132,14 @@ def test_openapi_describes_both_routes(client):
     """The OpenAPI document has the knowledge-base paths."""
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "post" in paths["/api/v1/kb/articles"] and "get" in paths["/api/v1/kb/search"]
+
+
+def test_api_searches_are_logged_by_account_or_apart_for_staff(api, world, make_article):
+    """A customer's token logs under the account (kb_search_log); a CSM's or an admin's token in kb_staff_search."""
+    make_article("Export data", "CSV files.")
+    for role in ("customer_a", "csm_a", "admin"):
+        assert api(world[role]).get("/api/v1/kb/search?q=csv").status_code == 200
+    customers = Session.execute(select(KbSearchLog.user_id, KbSearchLog.account_id, KbSearchLog.source)).all()
+    staff = Session.execute(select(KbStaffSearch.user_id, KbStaffSearch.source).order_by(KbStaffSearch.id)).all()
+    assert [tuple(r) for r in customers] == [(world["customer_a"].id, world["account_a"].id, "api")]
+    assert [tuple(r) for r in staff] == [(world["csm_a"].id, "api"), (world["admin"].id, "api")]

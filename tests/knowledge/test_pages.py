@@ -48,7 +48,7 @@ def test_index_lists_categories_helpful_and_newest(client, world, login, make_ar
     """The index groups articles by category and shows the most helpful and the newest."""
     make_article("Export data", category="Reporting")
     liked = make_article("Invite your team", category="Getting started")
-    Session.add(KbVote(article_id=liked.id, user_id=world["customer_a"].id, helpful=True))
+    Session.add(KbVote(article_id=liked.id, user_id=world["customer_a"].id, account_id=world["account_a"].id, helpful=True))
     Session.commit()
     login(world["customer_a"])
     page = client.get("/kb/").get_data(as_text=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 
 from knowledge import services
 from knowledge.search import search, similar
@@ -112,3 +113,28 @@ def test_similar_titles_include_drafts_and_skip_common_words(library):
     titles = [hit.title for hit in similar("How to schedule reports")]
     assert titles[0] == "Schedule a weekly report"
     assert "Secret roadmap for reports" in titles
+
+
+# The trigger's computation before the vectors became generated columns (migration 0021), for comparison.
+TRIGGER_TITLE_VECTOR = ("setweight(to_tsvector('english', replace(coalesce(title, ''), '<', '< ')), 'A') || "
+                        "setweight(to_tsvector('english', replace(coalesce(tags_text, ''), '<', '< ')), 'B')")
+TRIGGER_SEARCH_VECTOR = (f"{TRIGGER_TITLE_VECTOR} || "
+                         "setweight(to_tsvector('english', replace(coalesce(body_text, ''), '<', '< ')), 'C')")
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_an_edited_title_is_found_right_after_the_edit_on_postgresql(library):
+    """The generated vectors change in the UPDATE itself: the new title is found before the commit, the old
+    words no longer, and both vectors are what the former trigger computed (weights A, B, C)."""
+    article = library["export"]
+    services.update_article(article, services.ArticleInput("Download spreadsheets", article.body_markdown, "published",
+                                                           tags=["finance"]), None)
+    assert _slugs(search("download", prefix=False)) == [article.slug]
+    assert _slugs(search("finance", prefix=False)) == [article.slug]
+    assert article.slug not in _slugs(search("csv", prefix=False))
+    same = Session.execute(text(
+        f"SELECT bool_and(title_vector = {TRIGGER_TITLE_VECTOR}), bool_and(search_vector = {TRIGGER_SEARCH_VECTOR}), "
+        "count(*) FROM kb_article")).one()
+    assert tuple(same) == (True, True, 5)
+    Session.rollback()
+    assert _slugs(search("download", prefix=False)) == []

@@ -51,7 +51,7 @@ def violations(app: Flask, world: dict, api_token) -> list[str]:
                 return client.open(url, method=method, headers=headers, **body)
 
             where = f"{method} {url} ({endpoint}, {route.kind})"
-            if route.kind in ("account", "staff", "admin", "signed_in"):
+            if route.kind in ("account", "staff", "admin", "signed_in", "customer"):
                 response = call()
                 if response.status_code != 302 or "/login" not in response.headers.get("Location", ""):
                     problems.append(f"{where}: anonymous got {response.status_code}, not a redirect to /login")
@@ -60,6 +60,11 @@ def violations(app: Flask, world: dict, api_token) -> list[str]:
                     status = call(user=world[role]).status_code
                     if status != 404:
                         problems.append(f"{where}: {role} on another account got {status}, not 404")
+            elif route.kind == "customer":
+                for role in ("csm_a", "admin"):
+                    status = call(user=world[role]).status_code
+                    if status != 403:
+                        problems.append(f"{where}: {role} got {status}, not 403")
             elif route.kind == "staff":
                 status = call(user=world["customer_a"]).status_code
                 if status != 403:

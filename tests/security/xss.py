@@ -14,7 +14,7 @@ from knowledge.rendering import render_markdown
 from models.accounts import Account, ApiToken, User
 from models.db import Session
 from models.health import HealthWarning, ShareLink
-from models.knowledge import Article, KbCategory, KbRevision, KbSearchLog, KbTag, KbVote
+from models.knowledge import Article, KbCategory, KbRevision, KbSearchLog, KbStaffSearch, KbTag, KbVote
 from models.maturity import (
     MaturityBehaviour,
     MaturityDimension,
@@ -53,7 +53,7 @@ PAYLOADS = [
 USER_TEXT = [
     (Account, "name"), (User, "name"), (ApiToken, "name"),
     (Article, "title"), (KbCategory, "name"), (KbTag, "name"), (KbRevision, "title"), (KbRevision, "note"),
-    (KbVote, "comment"), (KbSearchLog, "query"),
+    (KbVote, "comment"), (KbSearchLog, "query"), (KbStaffSearch, "query"),
     (SurveyResponse, "comment"), (SurveyResponse, "respondent"), (SurveyCampaign, "name"),
     (SurveyCampaign, "question"), (DetractorFollowup, "note"), (DetractorFollowup, "reply"),
     (PlanMetric, "name"), (PlanMetric, "unit"), (PlanReading, "note"), (PlanComment, "body"),

@@ -22,7 +22,7 @@ def test_analytics_show_nps_with_n_margin_and_small_sample_mark(app, client, wor
     answer(client, invitation, create_user("customer", account=world["account_a"]), 3)
     login(world["csm_a"])
     html = client.get("/surveys/").get_data(as_text=True)
-    assert 'data-nps="0.0"' in html and "n = 2" in html and "small sample" in html
+    assert 'data-nps="0.0"' in html and "from 2 answers, likely within ±139 points" in html and "small sample" in html
     assert "Alpha Inc" in html and "Beta Ltd" not in html
 
 
