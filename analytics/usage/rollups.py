@@ -118,24 +118,39 @@ def rollup_statements(source: str) -> tuple[str, ...]:
 
 
 # PostgreSQL: the batch is copied into usage_staging (COPY costs less than binding 10,000-element arrays),
-# then one statement does the rest, built from the same definitions. The events newly stored flow through
-# RETURNING into the per-user upserts, and those tell, by their returned totals, which user-days and
-# user-feature-days are new: a row whose total equals this batch's count did not exist before (every
-# stored row counts at least one event). The account-day and feature-day rollups then get added deltas,
+# then one statement does the rest, built from the same definitions. The staged rows hold each (account, id)
+# once (store_items drops repeats within a batch), so the new events are the staged rows whose key the key
+# insert returned: a hash join, no sort. The events newly stored flow through RETURNING into the per-user
+# upserts, and those tell, by their returned totals, which user-days and user-feature-days are new: a row
+# whose total equals this batch's count did not exist before (every stored row counts at least one event).
+# The batch's counts and the returned totals meet in one aggregate over both (UNION ALL, then GROUP BY), not
+# in a join: the planner cannot estimate these CTEs (it guessed 1 row) and chose nested loops that compared
+# 2,800 x 2,800 rows, 800 ms of a batch. The account-day and feature-day rollups then get added deltas,
 # distinct users included, without reading the per-user rows again. Concurrent batches stay exact: each
-# upsert waits for the other's row and adds to its committed total; every upsert takes its rows in key
+# upsert waits for the other's row and adds to its committed total; every insert takes its rows in key
 # order, so two batches lock them in the same order, not in a deadlock.
+
+
+def _fresh_rows(batch: str, returned: str, key: str, carried: tuple[str, ...]) -> str:
+    """Per key of `batch` (this batch's per-user counts): fresh (the upsert `returned` a total equal to the
+    batch's count: the row is new) and the batch's `carried` counts."""
+    nulls = "".join(f", NULL::bigint AS {c}" for c in carried)
+    maxima = "".join(f", MAX({c}) AS {c}" for c in carried)
+    return (f"SELECT {key}, MAX(mine) = MAX(total) AS fresh{maxima} FROM ("
+            f"SELECT {key}, events AS mine, NULL::bigint AS total{''.join(f', {c}' for c in carried)} FROM {batch} "
+            f"UNION ALL SELECT {key}, NULL::bigint, events{nulls} FROM {returned}) both_sides GROUP BY {key}")
+
+
 _PG_STORE = f"""
 WITH keys AS (
     INSERT INTO usage_event_key (account_id, client_id)
-    SELECT account_id, client_id FROM usage_staging ORDER BY seq
+    SELECT account_id, client_id FROM usage_staging ORDER BY account_id, client_id
     ON CONFLICT (account_id, client_id) DO NOTHING
     RETURNING account_id, client_id
 ), ins AS (
     INSERT INTO usage_event (account_id, client_id, user_id, type, feature, ts, received_at)
-    SELECT DISTINCT ON (s.account_id, s.client_id) s.account_id, s.client_id, s.user_id, s.type, s.feature, s.ts, :now
+    SELECT s.account_id, s.client_id, s.user_id, s.type, s.feature, s.ts, :now
     FROM usage_staging s JOIN keys USING (account_id, client_id)
-    ORDER BY s.account_id, s.client_id, s.seq
     RETURNING account_id, user_id, type, feature, (ts AT TIME ZONE 'UTC')::date AS day
 ), per_user AS ({_user_day_select("ins")}
 ), user_day AS (
@@ -145,10 +160,9 @@ WITH keys AS (
     RETURNING account_id, user_id, day, events
 ), account_day AS (
     {_ACCOUNT_DAY_INSERT.replace("usage_account_day", "usage_account_day AS t", 1)}
-    SELECT p.account_id, p.day, COUNT(*) FILTER (WHERE u.events = p.events),
-           {", ".join(f"SUM(p.{c})" for c in ACCOUNT_DAY_SUMS)}
-    FROM per_user p JOIN user_day u USING ({USER_KEY})
-    GROUP BY p.account_id, p.day ORDER BY p.account_id, p.day
+    SELECT account_id, day, COUNT(*) FILTER (WHERE fresh), {", ".join(f"SUM({c})" for c in ACCOUNT_DAY_SUMS)}
+    FROM ({_fresh_rows("per_user", "user_day", USER_KEY, ACCOUNT_DAY_SUMS)}) per_key
+    GROUP BY account_id, day ORDER BY account_id, day
     {_add_on_conflict("t", "account_id, day", ["active_users", *ACCOUNT_DAY_SUMS])}
 ), per_user_feature AS ({_user_feature_day_select("ins")}
 ), user_feature_day AS (
@@ -158,15 +172,15 @@ WITH keys AS (
     RETURNING account_id, user_id, feature, day, events
 ), feature_day AS (
     {_FEATURE_DAY_INSERT.replace("usage_feature_day", "usage_feature_day AS t", 1)}
-    SELECT p.account_id, p.day, p.feature, COUNT(*) FILTER (WHERE u.events = p.events), SUM(p.events)
-    FROM per_user_feature p JOIN user_feature_day u USING ({USER_FEATURE_KEY})
-    GROUP BY p.account_id, p.day, p.feature ORDER BY p.account_id, p.day, p.feature
+    SELECT account_id, day, feature, COUNT(*) FILTER (WHERE fresh), SUM(events)
+    FROM ({_fresh_rows("per_user_feature", "user_feature_day", USER_FEATURE_KEY, ("events",))}) per_key
+    GROUP BY account_id, day, feature ORDER BY account_id, day, feature
     {_add_on_conflict("t", "account_id, day, feature", ["users", "events"])}
 ), touched AS (
-    UPDATE account SET usage_today_at = :now, data_changed_at = CASE
-        WHEN EXISTS (SELECT 1 FROM ins WHERE ins.account_id = account.id AND ins.day < :horizon) THEN :now
-        ELSE account.data_changed_at END
-    WHERE id IN (SELECT DISTINCT account_id FROM ins)
+    UPDATE account SET usage_today_at = :now,
+        data_changed_at = CASE WHEN batch.history THEN :now ELSE account.data_changed_at END
+    FROM (SELECT account_id, bool_or(day < :horizon) AS history FROM ins GROUP BY account_id) batch
+    WHERE account.id = batch.account_id
 )
 SELECT COUNT(*) FROM ins
 """
