@@ -206,7 +206,8 @@ def today_horizon() -> date:
 
 
 _PG_SCRATCH = (
-    "CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq integer, account_id integer, client_id varchar(200), "
+    # The ids in byte order, as in usage_event_key: its sort and the join on it need no locale.
+    'CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq integer, account_id integer, client_id varchar(200) COLLATE "C", '
     "user_id integer, type varchar(20), feature varchar(200), ts timestamptz) ON COMMIT DELETE ROWS",
     "TRUNCATE usage_staging",  # several batches may share a transaction (CSV import)
 )
