@@ -324,18 +324,16 @@ def validate_batch(raw_items: list, now: datetime | None = None, index_offset: i
 
 def store_items(items: Iterable[_Item]) -> IngestResult:
     """Store validated items and update the rollups (flushes nothing else; the caller commits)."""
-    items = list(items)
+    rows = [(n, item.account_id, item.client_id, item.user_id, item.type, item.feature, item.ts)
+            for n, item in enumerate(items)]
+    total = len(rows)
     # An id repeated within the batch is a duplicate of its first occurrence: only that one is staged,
     # so the store statement finds each key once (a hash join instead of a DISTINCT ON sort).
-    seen: set[tuple[int, str]] = set()
-    rows = []
-    for n, item in enumerate(items):
-        key = (item.account_id, item.client_id)
-        if key not in seen:
-            seen.add(key)
-            rows.append((n, item.account_id, item.client_id, item.user_id, item.type, item.feature, item.ts))
+    if len({(row[1], row[2]) for row in rows}) < total:
+        seen: set[tuple[int, str]] = set()
+        rows = [row for row in rows if (row[1], row[2]) not in seen and not seen.add((row[1], row[2]))]
     accepted = store_rows(rows)
-    return IngestResult(accepted=accepted, duplicates=len(items) - accepted)
+    return IngestResult(accepted=accepted, duplicates=total - accepted)
 
 
 def ingest_events(raw_items: list, now: datetime | None = None, index_offset: int = 0) -> IngestResult:

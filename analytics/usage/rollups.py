@@ -210,15 +210,17 @@ _PG_SCRATCH = (
     'CREATE TEMP TABLE IF NOT EXISTS usage_staging (seq integer, account_id integer, client_id varchar(200) COLLATE "C", '
     "user_id integer, type varchar(20), feature varchar(200), ts timestamptz) ON COMMIT DELETE ROWS",
     "TRUNCATE usage_staging",  # several batches may share a transaction (CSV import)
+    # The staging table has no statistics, so the planner guesses a few hundred rows and sorts both sides of
+    # the new-key join (10 ms for 10,000 rows); a hash join costs 4 ms. Reset after the batch statement.
+    "SET LOCAL enable_mergejoin = off",
 )
 _STAGED = ("seq", "account_id", "client_id", "user_id", "type", "feature", "ts")
 
 
 def _stage(rows: list[tuple], postgres: bool) -> None:
     """Load (seq, account_id, client_id, user_id, type, feature, ts) rows into the staging table."""
-    for statement in _PG_SCRATCH if postgres else _SQLITE_SCRATCH:
-        Session.execute(text(statement))
     if postgres:
+        Session.execute(text("; ".join(_PG_SCRATCH)))  # one round trip (no parameters: one simple query)
         cursor = Session.connection().connection.driver_connection.cursor()
         # Binary COPY: a third of the time of text COPY for 10,000 rows (no text formatting of ints and times).
         with cursor.copy(f"COPY usage_staging ({', '.join(_STAGED)}) FROM STDIN (FORMAT BINARY)") as copy:
@@ -227,6 +229,8 @@ def _stage(rows: list[tuple], postgres: bool) -> None:
                 copy.write_row(row)
         cursor.close()
         return
+    for statement in _SQLITE_SCRATCH:
+        Session.execute(text(statement))
     Session.execute(insert(staging), [dict(zip(_STAGED, row)) for row in rows])
 
 
@@ -240,7 +244,9 @@ def store_rows(rows: list[tuple]) -> int:
     horizon = bindparam("horizon", today_horizon(), type_=Date)
     ensure_partitions(row[6] for row in rows)
     if postgres:
-        return Session.execute(text(_PG_STORE).bindparams(now, horizon)).scalar_one()
+        accepted = Session.execute(text(_PG_STORE).bindparams(now, horizon)).scalar_one()
+        Session.execute(text("RESET enable_mergejoin"))
+        return accepted
     new_keys = set(map(tuple, Session.execute(text(_SQLITE_KEYS)).all()))
     new_rows = []
     for row in rows:  # in batch order: the first of two equal ids wins
