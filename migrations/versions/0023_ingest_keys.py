@@ -3,7 +3,6 @@
 Revision ID: 0023_ingest_keys
 Revises: 0020_dashboard_rollups
 """
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_ingest_keys"
