@@ -48,7 +48,10 @@ class UsageEventKey(Base):
     __tablename__ = "usage_event_key"
 
     account_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # whose event (account.id)
-    client_id: Mapped[str] = mapped_column(String(200), primary_key=True)  # the vendor's event id
+    # Byte order on PostgreSQL (migration 0023): every new event is checked against this index, and a
+    # locale-aware comparison of ids, which only need equality, made that check cost 15% more.
+    client_id: Mapped[str] = mapped_column(String(200).with_variant(String(200, collation="C"), "postgresql"),
+                                           primary_key=True)  # the vendor's event id
 
 
 class UsageUserDay(Base):
@@ -57,8 +60,10 @@ class UsageUserDay(Base):
     __tablename__ = "usage_user_day"
     __table_args__ = (Index("ix_usage_user_day_account_day", "account_id", "day"),)
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)  # who
+    # No foreign keys (migration 0023): ingestion, the only writer, resolves the account and creates the users
+    # in the same transaction, and checking both keys of every new row cost a sixth of a batch's statement.
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # whose usage (account.id)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # who (user.id)
     day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC calendar day
     events: Mapped[int] = mapped_column(Integer, default=0)  # events of every type
     logins: Mapped[int] = mapped_column(Integer, default=0)  # login events
@@ -73,8 +78,10 @@ class UsageUserFeatureDay(Base):
     __tablename__ = "usage_user_feature_day"
     __table_args__ = (Index("ix_usage_user_feature_day_account_day", "account_id", "day"),)
 
-    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)  # who
+    # No foreign keys (migration 0023): ingestion, the only writer, resolves the account and creates the users
+    # in the same transaction, and checking both keys of every new row cost a sixth of a batch's statement.
+    account_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # whose usage (account.id)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # who (user.id)
     feature: Mapped[str] = mapped_column(String(200), primary_key=True)  # feature key
     day: Mapped[date] = mapped_column(Date, primary_key=True)  # UTC calendar day
     events: Mapped[int] = mapped_column(Integer, default=0)  # feature_used events

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable
 
 from sqlalchemy import String, any_, bindparam, select
@@ -89,26 +89,37 @@ def _text(item: dict, name: str, required: bool = True) -> tuple[str | None, str
     return value, None
 
 
-def _check_item(index: int, item: Any, errors: list[dict]) -> _Item | None:
-    """Field checks that need no database; append problems to errors."""
-    # Fast path for the common, valid item; anything unusual gets the detailed checks below.
-    if type(item) is dict:
-        client_id, account_ext, user_key = item.get("id"), item.get("account"), item.get("user")
-        kind, feature, ts = item.get("type"), item.get("feature"), item.get("ts")
-        if (type(client_id) is str and type(account_ext) is str and type(user_key) is str and type(ts) is str
-                and 0 < len(client_id) <= MAX_TEXT and 0 < len(account_ext) <= MAX_TEXT and 0 < len(user_key) <= MAX_TEXT
-                and kind in _TYPES and (feature is None if kind != "feature_used" else type(feature) is str)
-                and (feature is None or 0 < len(feature) <= MAX_TEXT)
-                and not client_id.isspace() and not account_ext.isspace() and not user_key.isspace()
-                and (feature is None or not feature.isspace()) and 0 < len(ts) <= 64):
-            try:
-                parsed = datetime.fromisoformat(ts)
-                if parsed.tzinfo is not None and parsed.utcoffset() is not None:
-                    return _Item(index, client_id, account_ext, user_key.strip(), kind, feature,
-                                 parsed.astimezone(timezone.utc))
-            except (ValueError, OverflowError):
-                pass
-    return _check_item_in_detail(index, item, errors)
+def _check_items(raw_items: list, index_offset: int, errors: list[dict]) -> list[_Item]:
+    """Field checks that need no database, for every item; append problems to errors."""
+    # One loop with the common, valid item inline (a function call and a UTC conversion per item cost a
+    # fifth of a 10,000-event batch); anything unusual gets the detailed checks of _check_item_in_detail.
+    items: list[_Item] = []
+    append, parse, utc, types = items.append, datetime.fromisoformat, timezone.utc, _TYPES
+    for index, raw in enumerate(raw_items, index_offset):
+        if type(raw) is dict:
+            get = raw.get
+            client_id, account_ext, user_key, kind, feature, ts = (
+                get("id"), get("account"), get("user"), get("type"), get("feature"), get("ts"))
+            if (type(client_id) is str and type(account_ext) is str and type(user_key) is str and type(ts) is str
+                    and type(kind) is str and kind in types
+                    and (feature is None if kind != "feature_used" else type(feature) is str)
+                    and 0 < len(client_id) <= MAX_TEXT and 0 < len(account_ext) <= MAX_TEXT
+                    and 0 < len(user_key) <= MAX_TEXT and 0 < len(ts) <= 64
+                    and (feature is None or (0 < len(feature) <= MAX_TEXT and not feature.isspace()))
+                    and not client_id.isspace() and not account_ext.isspace() and not user_key.isspace()):
+                try:
+                    parsed = parse(ts)
+                    if parsed.tzinfo is not utc:  # "Z" and "+00:00" parse to timezone.utc itself
+                        parsed = parsed.astimezone(utc) if parsed.utcoffset() is not None else None
+                except (ValueError, OverflowError):
+                    parsed = None
+                if parsed is not None:
+                    append(_Item(index, client_id, account_ext, user_key.strip(), kind, feature, parsed))
+                    continue
+        item = _check_item_in_detail(index, raw, errors)
+        if item is not None:
+            append(item)
+    return items
 
 
 def _check_item_in_detail(index: int, item: Any, errors: list[dict]) -> _Item | None:
@@ -161,15 +172,22 @@ def _synthetic_email(account_id: int, vendor_id: str) -> str:
 
 def _resolve_users(items: list[_Item], errors: list[dict]) -> list[dict]:
     """Set user_id on items whose user exists; return the users still to create (one per key)."""
-
-
+    # Grouped by (account, key) first: a batch names each person many times, so the checks below run per person.
+    groups: dict[tuple[int, str], list[_Item]] = {}
+    for item in items:
+        key = (item.account_id, item.user_key)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [item]
+        else:
+            group.append(item)
     by_email: dict[str, list[_Item]] = {}
     by_vendor_id: dict[tuple[int, str], list[_Item]] = {}
-    for item in items:
-        if "@" in item.user_key:
-            by_email.setdefault(item.user_key.lower(), []).append(item)
+    for key, group in groups.items():
+        if "@" in key[1]:
+            by_email.setdefault(key[1].lower(), []).extend(group)
         else:
-            by_vendor_id.setdefault((item.account_id, item.user_key), []).append(item)
+            by_vendor_id[key] = group
     to_create: list[dict] = []
     if by_email:
         found = {
@@ -241,11 +259,14 @@ def _create_users(items: list[_Item], to_create: list[dict]) -> None:
     Session.execute(insert(User.__table__).on_conflict_do_nothing(index_elements=["email"]), rows)
     emails = [row["email"] for row in to_create]
     ids = dict(Session.execute(select(User.email, User.id).where(_among(User.email, emails))).all())
+    by_key: dict[tuple[int, str], int] = {}
     for item in items:
         if item.user_id:
             continue
-        email = item.user_key.lower() if "@" in item.user_key else _synthetic_email(item.account_id, item.user_key)
-        item.user_id = ids[email]
+        key = (item.account_id, item.user_key)
+        if key not in by_key:
+            by_key[key] = ids[item.user_key.lower() if "@" in item.user_key else _synthetic_email(*key)]
+        item.user_id = by_key[key]
 
 
 def validate_batch(raw_items: list, now: datetime | None = None, index_offset: int = 0) -> list[_Item]:
@@ -255,8 +276,7 @@ def validate_batch(raw_items: list, now: datetime | None = None, index_offset: i
     """
     now = now or utcnow()
     errors: list[dict] = []
-    items = [item for index, raw in enumerate(raw_items)
-             if (item := _check_item(index + index_offset, raw, errors)) is not None]
+    items = _check_items(raw_items, index_offset, errors)
     account_exts = list({item.account_ext for item in items})
     accounts: dict[str, tuple[int, date]] = {}
     if account_exts:
@@ -269,26 +289,31 @@ def validate_batch(raw_items: list, now: datetime | None = None, index_offset: i
     latest = now + FUTURE_TOLERANCE
     hold_against_prune()
     horizon = pruned_before()
+    # Per account, the earliest moment it may store: its first customer day, or the pruned horizon if later.
+    earliest = {ext: (account_id, datetime.combine(max(since, horizon or since), time.min, timezone.utc))
+                for ext, (account_id, since) in accounts.items()}
     known: list[_Item] = []
+    append = known.append
     for item in items:
-        account = accounts.get(item.account_ext)
+        account = earliest.get(item.account_ext)
         if account is None:
             errors.append({"index": item.index, "field": "account",
                            "message": f"No account has the external id {item.account_ext[:100]!r}."})
             continue
-        item.account_id, customer_since = account
-        if item.ts > latest:
+        item.account_id, first_moment = account
+        if first_moment <= item.ts <= latest:
+            append(item)
+        elif item.ts > latest:
             errors.append({"index": item.index, "field": "ts",
                            "message": "The event is more than 5 minutes in the future; check the sender's clock."})
-        elif horizon is not None and item.ts.astimezone(timezone.utc).date() < horizon:
+        elif horizon is not None and item.ts.date() < horizon:
             errors.append({"index": item.index, "field": "ts",
                            "message": f"Raw events before {horizon.isoformat()} have been pruned, so an event dated "
                                       "before then can no longer be stored (the figures of those days are final)."})
-        elif item.ts.date() < customer_since:
-            errors.append({"index": item.index, "field": "ts",
-                           "message": f"The event is before the account became a customer on {customer_since.isoformat()}."})
         else:
-            known.append(item)
+            errors.append({"index": item.index, "field": "ts",
+                           "message": f"The event is before the account became a customer on "
+                                      f"{accounts[item.account_ext][1].isoformat()}."})
     to_create = _resolve_users(known, errors)
     if errors:
         errors.sort(key=lambda error: error["index"])
@@ -301,8 +326,14 @@ def store_items(items: Iterable[_Item]) -> IngestResult:
     """Store validated items and update the rollups (flushes nothing else; the caller commits)."""
     rows = [(n, item.account_id, item.client_id, item.user_id, item.type, item.feature, item.ts)
             for n, item in enumerate(items)]
+    total = len(rows)
+    # An id repeated within the batch is a duplicate of its first occurrence: only that one is staged,
+    # so the store statement finds each key once (a hash join instead of a DISTINCT ON sort).
+    if len({(row[1], row[2]) for row in rows}) < total:
+        seen: set[tuple[int, str]] = set()
+        rows = [row for row in rows if (row[1], row[2]) not in seen and not seen.add((row[1], row[2]))]
     accepted = store_rows(rows)
-    return IngestResult(accepted=accepted, duplicates=len(rows) - accepted)
+    return IngestResult(accepted=accepted, duplicates=total - accepted)
 
 
 def ingest_events(raw_items: list, now: datetime | None = None, index_offset: int = 0) -> IngestResult:

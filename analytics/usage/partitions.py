@@ -56,7 +56,12 @@ def ensure_partitions(timestamps: Iterable[datetime]) -> None:
     if not is_postgres(Session):
         return
     database = Session.connection().engine.url.database
-    months = {month_start(ts.astimezone(timezone.utc).date()) for ts in timestamps}
+    utc, pairs = timezone.utc, set()
+    for ts in timestamps:
+        if ts.tzinfo is not utc:  # ingestion's are UTC already; a conversion per event costs a millisecond a batch
+            ts = ts.astimezone(utc)
+        pairs.add((ts.year, ts.month))
+    months = {date(year, month, 1) for year, month in pairs}
     missing = [m for m in sorted(months) if (database, partition_name(m)) not in _known]
     if not missing:
         return

@@ -67,6 +67,10 @@ def test_the_same_id_in_two_accounts_is_two_events(app, post_events):
 FUTURE = iso(datetime.now(timezone.utc) + timedelta(hours=2))
 BAD_ITEMS = [
     pytest.param({"type": "launch"}, "type", id="unknown-type"),
+    pytest.param({"type": ["login"]}, "type", id="type-list"),
+    pytest.param({"type": "feature_used", "feature": {"k": 1}}, "feature", id="feature-object"),
+    pytest.param({"ts": "2026-01-05T10:00:00+25:00"}, "ts", id="ts-offset-out-of-range"),
+    pytest.param({"ts": "0001-01-01T00:30:00+01:00"}, "ts", id="ts-before-year-one-in-utc"),
     pytest.param({"type": "feature_used"}, "feature", id="feature-missing"),
     pytest.param({"type": "feature_used", "feature": ""}, "feature", id="feature-empty"),
     pytest.param({"feature": 7}, "feature", id="feature-not-string"),
