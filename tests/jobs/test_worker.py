@@ -9,6 +9,7 @@ from sqlalchemy import select
 from models.db import Session
 from models.health import HealthScore
 from portal.jobs import PENDING_PREFIX
+from tests.health.helpers import add_usage
 from tests.jobs.conftest import REDIS_URL
 
 BATCHES = 100
@@ -28,7 +29,10 @@ def _event(n: int, account: str = "ALPHA") -> dict:
 
 def test_burst_of_event_batches_queues_one_recompute_that_the_worker_stores(app, world, api, queue, redis_db,
                                                                              run_worker):
-    """A hundred batches queue one recompute; the worker then stores today's health of the account."""
+    """A hundred batches queue one recompute; the worker then stores today's health of the account (which has
+    used the product for a month, so it is past onboarding and scored)."""
+    with app.app_context():
+        add_usage(world["account_a"], [world["customer_a"]], [datetime.now(timezone.utc).date() - timedelta(days=30)])
     admin = api(world["admin"])
     for n in range(BATCHES):
         response = admin.post("/api/v1/events", json={"events": [_event(n)]})
