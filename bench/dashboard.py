@@ -80,7 +80,7 @@ def seed(url: str, n_users: int, n_days: int) -> None:
     app = create_app({"DATABASE_URL": url})
     with app.app_context():
         from analytics.health.recompute import recompute
-        from analytics.usage.rollups import rollup_days, span_statements
+        from analytics.usage.rollups import rollup_days, span_statements, week_recount
         from portal.services import create_account, create_user
 
         today = date.today()
@@ -102,7 +102,9 @@ def seed(url: str, n_users: int, n_days: int) -> None:
             SELECT account_id, day, feature, COUNT(*), SUM(events) FROM usage_user_feature_day GROUP BY account_id, day, feature"""))
         Session.execute(text("""INSERT INTO usage_account_day (account_id, day, active_users, logins, events, reports_run)
             SELECT account_id, day, COUNT(*), SUM(logins), SUM(events), SUM(reports_run) FROM usage_user_day GROUP BY account_id, day"""))
-        for statement in span_statements(*rollup_days("1 = 1"), postgres=True):  # the distinct-user spans
+        user_days, user_feature_days = rollup_days("1 = 1")
+        for statement in (*span_statements(user_days, user_feature_days, postgres=True),  # the distinct-user spans
+                          week_recount(user_days, postgres=True)):
             Session.execute(text(statement))
         Session.commit()
         recompute(today - timedelta(days=1), warnings=False)

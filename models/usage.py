@@ -136,6 +136,16 @@ class UsageAccountDay(Base):
     reports_run: Mapped[int] = mapped_column(Integer, default=0)  # report_run events
 
 
+class UsageAccountWeek(Base):
+    """Per account and Monday-to-Sunday UTC week: distinct users with any event that week (the weekly chart)."""
+
+    __tablename__ = "usage_account_week"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)  # the week's Monday
+    active_users: Mapped[int] = mapped_column(Integer, default=0)  # distinct users with any event that week
+
+
 class UsageFeatureDay(Base):
     """Per account, UTC day and feature: distinct users and feature_used events."""
 

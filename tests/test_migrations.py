@@ -167,7 +167,15 @@ def test_distinct_users_migration_fills_the_spans_from_the_per_user_rollups(empt
             "SELECT account_id, span, user_id, d0, d1, d2, d3, d4, d5 FROM usage_user_span"))}
         feature_spans = {(row[0], row[1], row[3]): list(row[4:]) for row in connection.execute(text(
             "SELECT account_id, span, feature, user_id, d0, d1, d2, d3, d4, d5 FROM usage_user_feature_span"))}
+        weeks = {date.fromisoformat(str(day)): users for day, users in connection.execute(text(
+            "SELECT week_start, active_users FROM usage_account_week"))}
     engine.dispose()
     assert len(expected) == 3  # user 2 in two spans, user 3 in one
     assert spans == expected
     assert feature_spans == expected
+    expected_weeks: dict[date, set[int]] = {}
+    for user_id, user_days in days.items():
+        for day in user_days:
+            expected_weeks.setdefault(day - timedelta(days=day.weekday()), set()).add(user_id)
+    assert weeks == {monday: len(people) for monday, people in expected_weeks.items()}
+    assert 2 in weeks.values()

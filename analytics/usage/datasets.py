@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from analytics.usage import spans
 from models.db import Session
-from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay
+from models.usage import KeyFeature, UsageAccountDay, UsageAccountWeek, UsageFeatureDay
 
 
 def usage_days(account_id: int, start: date, end: date) -> list[dict]:
@@ -81,10 +81,19 @@ def period_usage(account_id: int, start: date, end: date) -> dict:
 def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
     """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
     first_monday = start - timedelta(days=start.weekday())
-    counts = spans.weekly_users(account_id, first_monday, end)
-    return [{"week_start": first_monday + timedelta(days=7 * n), "active_users": users,
-             "complete": first_monday + timedelta(days=7 * n + 6) <= end}
-            for n, users in enumerate(counts)]
+    # Whole weeks from the account-week rollup; a week cut by `end` from the spans (one row per person).
+    stored = dict(Session.execute(
+        select(UsageAccountWeek.week_start, UsageAccountWeek.active_users)
+        .where(UsageAccountWeek.account_id == account_id, UsageAccountWeek.week_start.between(first_monday, end))
+    ).all())
+    weeks = []
+    monday = first_monday
+    while monday <= end:
+        complete = monday + timedelta(days=6) <= end
+        users = stored.get(monday, 0) if complete else spans.distinct_users(account_id, monday, end)
+        weeks.append({"week_start": monday, "active_users": int(users), "complete": complete})
+        monday += timedelta(days=7)
+    return weeks
 
 
 def key_feature_adoption(account_id: int, start: date, end: date) -> list[dict]:

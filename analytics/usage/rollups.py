@@ -156,6 +156,33 @@ def span_statements(user_days: str, user_feature_days: str, postgres: bool,
             _span_upsert("usage_user_feature_span", USER_FEATURE_SPAN_KEY, user_feature_days, postgres, alias))
 
 
+def _week_of(number: str, postgres: bool) -> str:
+    """SQL columns locating the week of a day (its `day` column and day number `number`) in the spans: its span,
+    word and the shift of its 7 bits in the word (spans and words hold whole weeks), and its Monday."""
+    monday = f"day - {number} % 7" if postgres else f"date(day, '-' || ({number} % 7) || ' days')"
+    return (f"{number} / {SPAN_DAYS} AS span, {number} % {SPAN_DAYS} / {WORD_DAYS} AS word, "
+            f"{number} % {WORD_DAYS} / 7 * 7 AS shift, {monday} AS week_start")
+
+
+def _week_bits(span_row: str, week: str) -> str:
+    """SQL: the 7 bits of a week (a row with word and shift) in a span row."""
+    word = " ".join(f"WHEN {k} THEN {span_row}.d{k}" for k in range(SPAN_WORDS))
+    return f"((CASE {week}.word {word} END) >> {week}.shift) & 127"
+
+
+def week_recount(days: str, postgres: bool) -> str:
+    """The upsert that recounts, from the user spans, the distinct users of every account-week holding a day of
+    `days` (account_id, day): what SQLite batches, rebuilds and the migration do (PostgreSQL batches add deltas)."""
+    weeks = f"SELECT DISTINCT account_id, {_week_of(day_number_sql('day', postgres), postgres)} FROM {days} days"
+    return (f"{_ACCOUNT_WEEK_INSERT} SELECT w.account_id, w.week_start, COUNT(*) FROM ({weeks}) w "
+            f"JOIN usage_user_span s ON s.account_id = w.account_id AND s.span = w.span "
+            f"WHERE {_week_bits('s', 'w')} <> 0 GROUP BY w.account_id, w.week_start "
+            f"ON CONFLICT (account_id, week_start) DO UPDATE SET active_users = excluded.active_users")
+
+
+_ACCOUNT_WEEK_INSERT = "INSERT INTO usage_account_week (account_id, week_start, active_users)"
+
+
 def _distinct_days(source: str) -> tuple[str, str]:
     """The distinct user-days and user-feature-days of a source of raw event columns, as subqueries."""
     return (f"(SELECT DISTINCT account_id, user_id, day FROM {source})",
@@ -210,6 +237,22 @@ WITH keys AS (
     {_add_on_conflict("t", "account_id, day, feature", ["users", "events"])}
 ), user_span AS (
     {_PG_SPANS[0]}
+    RETURNING account_id, span, user_id, {", ".join(SPAN_WORD_COLUMNS)}
+), new_day AS (  -- the user-days this batch made, located in their weeks
+    SELECT account_id, user_id, {_week_of("n", postgres=True)}, CAST(1 AS BIGINT) << (n % 7) AS bit
+    FROM (SELECT p.account_id, p.user_id, p.day, {day_number_sql("p.day", postgres=True)} AS n
+          FROM per_user p JOIN user_day u USING ({USER_KEY}) WHERE u.events = p.events) made
+), account_week AS (
+    -- A person is new to a week when their days of it, after this batch, are exactly the days this batch
+    -- made: their span row was locked and updated after any concurrent batch's, so one batch only counts them.
+    {_ACCOUNT_WEEK_INSERT.replace("usage_account_week", "usage_account_week AS t", 1)}
+    SELECT w.account_id, w.week_start, COUNT(*) FROM (
+        SELECT account_id, user_id, week_start, span, word, shift, SUM(bit) AS bits FROM new_day
+        GROUP BY account_id, user_id, week_start, span, word, shift) w
+    JOIN user_span s ON s.account_id = w.account_id AND s.user_id = w.user_id AND s.span = w.span
+    WHERE {_week_bits("s", "w")} = w.bits
+    GROUP BY w.account_id, w.week_start ORDER BY w.account_id, w.week_start
+    {_add_on_conflict("t", "account_id, week_start", ["active_users"])}
 ), user_feature_span AS (
     {_PG_SPANS[1]}
 ), touched AS (
@@ -227,7 +270,8 @@ SELECT account_id, client_id FROM usage_staging WHERE 1 = 1 ORDER BY seq
 ON CONFLICT (account_id, client_id) DO NOTHING
 RETURNING account_id, client_id
 """
-_SQLITE_ROLLUPS = (*rollup_statements("usage_fresh"), *span_statements(*_distinct_days("usage_fresh"), postgres=False))
+_SQLITE_ROLLUPS = (*rollup_statements("usage_fresh"), *span_statements(*_distinct_days("usage_fresh"), postgres=False),
+                   week_recount("usage_fresh", postgres=False))
 
 
 # A batch whose new events are all dated on or after today_horizon() changes no complete day, so it leaves
@@ -327,9 +371,11 @@ def rebuild_rollups(account_ids: list[int]) -> None:
     for statement in rollup_statements(raw):
         Session.execute(text(statement).bindparams(ids), params)
     # A span straddles the horizon, so the spans are made again from the per-user rollups, pruned months included.
-    for table in ("usage_user_span", "usage_user_feature_span"):
+    for table in ("usage_user_span", "usage_user_feature_span", "usage_account_week"):
         Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids").bindparams(ids), params)
-    for statement in span_statements(*rollup_days("account_id IN :ids"), postgres=is_postgres(Session)):
+    user_days, user_feature_days = rollup_days("account_id IN :ids")
+    for statement in (*span_statements(user_days, user_feature_days, postgres=is_postgres(Session)),
+                      week_recount(user_days, postgres=is_postgres(Session))):
         Session.execute(text(statement).bindparams(ids), params)
     Session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(account_ids)).values(data_changed_at=utcnow()))
 

@@ -5,7 +5,7 @@ person and active day. The masks are integers computed here, so the SQL embeds t
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import text
 
@@ -72,27 +72,3 @@ def feature_users(account_id: int, start: date, end: date) -> dict[str, int]:
         "GROUP BY feature"
     ), {"account": account_id})
     return {feature: int(users) for feature, users in rows}
-
-
-def weekly_users(account_id: int, first_monday: date, end: date) -> list[int]:
-    """Distinct users of each Monday-to-Sunday week from first_monday on, counting days up to end only."""
-    if first_monday.weekday() != 0:
-        raise ValueError(f"{first_monday} is not a Monday")
-    columns = []
-    monday = first_monday
-    while monday <= end:
-        # A week never crosses a word: spans and words hold whole weeks (378 and 63 days from a Monday).
-        first, last = day_number(monday), day_number(min(monday + timedelta(days=6), end))
-        span, offset = divmod(first, SPAN_DAYS)
-        word, bit = divmod(offset, WORD_DAYS)
-        mask = _bits(bit, bit + last - first)
-        columns.append(f"SUM(CASE WHEN span = {span} AND (d{word} & {mask}) <> 0 THEN 1 ELSE 0 END)")
-        monday += timedelta(days=7)
-    if not columns:
-        return []
-    spans = day_number(first_monday) // SPAN_DAYS, day_number(end) // SPAN_DAYS
-    row = Session.execute(text(
-        f"SELECT {', '.join(columns)} FROM usage_user_span "
-        f"WHERE account_id = :account AND span BETWEEN {spans[0]} AND {spans[1]}"
-    ), {"account": account_id}).one()
-    return [int(value or 0) for value in row]

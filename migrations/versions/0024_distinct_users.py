@@ -1,4 +1,5 @@
-"""distinct users: per-user span rollups (one bit a day per person), backfilled from the per-user day rollups
+"""distinct users: per-user span rollups (one bit a day per person) and account-week distinct users, backfilled
+from the per-user day rollups
 
 Revision ID: 0024_distinct_users
 Revises: 0020_dashboard_rollups
@@ -47,15 +48,32 @@ def _backfill(table: str, key: str, source: str, postgres: bool) -> None:
 
 
 def upgrade() -> None:
-    """Create usage_user_span and usage_user_feature_span and fill them from usage_user_day and usage_user_feature_day."""
+    """Create the span rollups and usage_account_week and fill them from usage_user_day and usage_user_feature_day."""
     postgres = op.get_bind().dialect.name == "postgresql"
     _span_table("usage_user_span", with_feature=False)
     _span_table("usage_user_feature_span", with_feature=True)
+    op.create_table(
+        "usage_account_week",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("week_start", sa.Date(), nullable=False),
+        sa.Column("active_users", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["account_id"], ["account.id"], name=op.f("fk_usage_account_week_account_id_account"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("account_id", "week_start", name=op.f("pk_usage_account_week")),
+    )
     _backfill("usage_user_span", "account_id, span, user_id", "usage_user_day", postgres)
     _backfill("usage_user_feature_span", "account_id, span, feature, user_id", "usage_user_feature_day", postgres)
+    # Distinct users per account and Monday-to-Sunday week (0001-01-01 is a Monday).
+    monday = "day - n % 7" if postgres else "date(day, '-' || (n % 7) || ' days')"
+    number = "(day - DATE '0001-01-01')" if postgres else "CAST(julianday(day) - 1721425.5 AS INTEGER)"
+    op.execute(f"INSERT INTO usage_account_week (account_id, week_start, active_users) "
+               f"SELECT account_id, week_start, COUNT(DISTINCT user_id) FROM (SELECT account_id, user_id, {monday} AS week_start "
+               f"FROM (SELECT account_id, user_id, day, {number} AS n FROM usage_user_day) numbered) weeks "
+               f"GROUP BY account_id, week_start")
 
 
 def downgrade() -> None:
-    """Drop the span rollups."""
+    """Drop the span rollups and the account weeks."""
+    op.drop_table("usage_account_week")
     op.drop_table("usage_user_feature_span")
     op.drop_table("usage_user_span")
