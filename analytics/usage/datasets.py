@@ -13,24 +13,20 @@ from models.usage import KeyFeature, UsageAccountDay, UsageAccountWeek, UsageFea
 def usage_days(account_id: int, start: date, end: date) -> list[dict]:
     """One entry per UTC day from start to end (zeros included): active users, logins, events, reports run."""
     rows = {
-        row.day: row
-        for row in Session.execute(
+        day: (active_users, logins, events, reports_run)
+        for day, active_users, logins, events, reports_run in Session.execute(
             select(UsageAccountDay.day, UsageAccountDay.active_users, UsageAccountDay.logins,
                    UsageAccountDay.events, UsageAccountDay.reports_run)
             .where(UsageAccountDay.account_id == account_id, UsageAccountDay.day.between(start, end))
-        )
+        ).tuples()
     }
     days = []
+    nothing = (0, 0, 0, 0)
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
-        row = rows.get(day)
-        days.append({
-            "date": day,
-            "active_users": row.active_users if row else 0,
-            "logins": row.logins if row else 0,
-            "events": row.events if row else 0,
-            "reports_run": row.reports_run if row else 0,
-        })
+        active_users, logins, events, reports_run = rows.get(day, nothing)
+        days.append({"date": day, "active_users": active_users, "logins": logins, "events": events,
+                     "reports_run": reports_run})
     return days
 
 
