@@ -18,7 +18,7 @@ def usage_days(account_id: int, start: date, end: date) -> list[dict]:
             select(UsageAccountDay.day, UsageAccountDay.active_users, UsageAccountDay.logins,
                    UsageAccountDay.events, UsageAccountDay.reports_run)
             .where(UsageAccountDay.account_id == account_id, UsageAccountDay.day.between(start, end))
-        ).tuples()
+        )
     }
     days = []
     nothing = (0, 0, 0, 0)
