@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import select, text
 
 from analytics.usage import datasets, spans
+from analytics.usage.partitions import forget_known_partitions, partitions
 from analytics.usage.rollups import rebuild_rollups
-from models.db import Session
+from models.db import Session, is_postgres
 from models.usage import SPAN_DAYS, UsageAccountWeek, UsageEvent, UsageUserFeatureSpan, UsageUserSpan
 from tests.analytics.conftest import iso
 
@@ -38,6 +39,19 @@ def _events(rng: random.Random, n: int, start: int) -> list[dict]:
 @pytest.fixture
 def history(app, create_account, create_user, api):
     """Two accounts with two and a half years of random events, posted in batches (with some resent)."""
+    with app.app_context():
+        known = {name for name, _ in partitions()} if is_postgres(Session) else set()
+    yield _post_history(app, create_account, create_user, api)
+    with app.app_context():
+        if is_postgres(Session):  # the monthly partitions made here would count as old months in other tests
+            for name, _ in partitions():
+                if name not in known:
+                    Session.execute(text(f"DROP TABLE {name}"))
+            Session.commit()
+            forget_known_partitions()
+
+
+def _post_history(app, create_account, create_user, api) -> dict:
     since = FIRST - timedelta(days=1)
     alpha = create_account(name="Alpha Inc", external_id="ALPHA", customer_since=since)
     create_account(name="Beta Ltd", external_id="BETA", customer_since=since)
