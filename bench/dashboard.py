@@ -148,10 +148,11 @@ def ingestion_batch(app, run: int) -> None:
 def measure(url: str, run: int, repeat: int) -> dict:
     """In this (fresh) process: warm up on the empty account, post an ingestion batch, then time the first
     answer of each account's page and charts, then the same requests answered warm (median of `repeat`)."""
-    from portal import create_app
+    from portal import create_app, settle_worker
     from portal.dashboard.context import CHART_NAMES, default_period
 
     app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
+    settle_worker()  # as wsgi.py does in every worker
     client = app.test_client()
     response = client.post("/login", data={"email": "bench-admin@example.test", "password": PASSWORD})
     assert response.status_code == 302, response.status_code
