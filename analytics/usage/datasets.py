@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Date, func, literal, select, text
 
 from analytics.usage import spans
 from models.db import Session
-from models.usage import KeyFeature, UsageAccountDay, UsageAccountWeek, UsageFeatureDay
+from models.usage import KeyFeature, UsageAccountDay, UsageAccountWeek, UsageFeatureDay, UsageUserSpan
 
 
 def usage_days(account_id: int, start: date, end: date) -> list[dict]:
@@ -77,16 +77,22 @@ def period_usage(account_id: int, start: date, end: date) -> dict:
 def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
     """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
     first_monday = start - timedelta(days=start.weekday())
-    # Whole weeks from the account-week rollup; a week cut by `end` from the spans (one row per person).
-    stored = dict(Session.execute(
-        select(UsageAccountWeek.week_start, UsageAccountWeek.active_users)
-        .where(UsageAccountWeek.account_id == account_id, UsageAccountWeek.week_start.between(first_monday, end))
-    ).all())
+    last_monday = end - timedelta(days=end.weekday())
+    # Whole weeks from the account-week rollup; a week cut by `end` from the spans (one row per person), in the
+    # same round trip (its row has no week_start).
+    query = (select(UsageAccountWeek.week_start, UsageAccountWeek.active_users)
+             .where(UsageAccountWeek.account_id == account_id, UsageAccountWeek.week_start.between(first_monday, end)))
+    partial = last_monday + timedelta(days=6) > end
+    if partial:
+        query = query.union_all(select(literal(None, Date), func.count(func.distinct(UsageUserSpan.user_id)))
+                                .where(UsageUserSpan.account_id == account_id,
+                                       text(spans.period_condition(last_monday, end))))
+    stored = dict(Session.execute(query).all())
     weeks = []
     monday = first_monday
     while monday <= end:
-        complete = monday + timedelta(days=6) <= end
-        users = stored.get(monday, 0) if complete else spans.distinct_users(account_id, monday, end)
+        complete = not partial or monday != last_monday
+        users = stored.get(monday if complete else None, 0)
         weeks.append({"week_start": monday, "active_users": int(users), "complete": complete})
         monday += timedelta(days=7)
     return weeks
