@@ -1,4 +1,4 @@
-"""Distinct users of any period, per feature and per week, from the span rollups (one bit a day per person).
+"""Distinct users of any period, overall and per feature, from the span rollups (one bit a day per person).
 
 A period of a year reads about one row per person (two where it crosses a span's end) instead of one per
 person and active day. The masks are integers computed here, so the SQL embeds them as literals.
