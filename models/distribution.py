@@ -11,7 +11,7 @@ COLOCATE_WITH = "usage_event"  # every distributed table is co-located with it (
 # One account's data: distributed by account_id, co-located, so a page about one account is one node.
 DISTRIBUTED: tuple[str, ...] = (
     "usage_event", "usage_event_key", "usage_account_day", "usage_user_day", "usage_feature_day",
-    "usage_user_feature_day", "engagement_event", "arr_change",
+    "usage_user_feature_day", "usage_user_span", "usage_user_feature_span", "usage_account_week", "engagement_event", "arr_change",
     "health_score", "health_warning",
     "survey_response", "survey_invitation", "survey_campaign_account", "detractor_followup",
     "plan_metric", "plan_reading", "plan_comment",

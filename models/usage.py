@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.db import Base, account_key, utcnow
@@ -87,6 +87,49 @@ class UsageUserFeatureDay(Base):
     events: Mapped[int] = mapped_column(Integer, default=0)  # feature_used events
 
 
+# Days as bits: a span is 378 UTC days (54 Monday-to-Sunday weeks) counted from 0001-01-01, a Monday; word k
+# of a span holds its days 63k..63k+62, bit i of a word the day 63k+i. 63 bits keep every word a positive BIGINT.
+SPAN_DAYS, WORD_DAYS, SPAN_WORDS = 378, 63, 6
+SPAN_EPOCH = date(1, 1, 1)  # a Monday
+
+
+class UsageUserSpan(Base):
+    """Per account, user and span of 378 UTC days: the days the user had any event, one bit a day.
+
+    The distinct users of any period (and of each week in it) come from one row per person and span,
+    instead of one per person and day.
+    """
+
+    __tablename__ = "usage_user_span"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    span: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # (day - 0001-01-01) // 378
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)  # who
+    d0: Mapped[int] = mapped_column(BigInteger, default=0)  # days 0-62 of the span, one bit each
+    d1: Mapped[int] = mapped_column(BigInteger, default=0)  # days 63-125
+    d2: Mapped[int] = mapped_column(BigInteger, default=0)  # days 126-188
+    d3: Mapped[int] = mapped_column(BigInteger, default=0)  # days 189-251
+    d4: Mapped[int] = mapped_column(BigInteger, default=0)  # days 252-314
+    d5: Mapped[int] = mapped_column(BigInteger, default=0)  # days 315-377
+
+
+class UsageUserFeatureSpan(Base):
+    """Per account, user, feature and span of 378 UTC days: the days the user used the feature, one bit a day."""
+
+    __tablename__ = "usage_user_feature_span"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    span: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # (day - 0001-01-01) // 378
+    feature: Mapped[str] = mapped_column(String(200), primary_key=True)  # feature key
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)  # who
+    d0: Mapped[int] = mapped_column(BigInteger, default=0)  # days 0-62 of the span, one bit each
+    d1: Mapped[int] = mapped_column(BigInteger, default=0)  # days 63-125
+    d2: Mapped[int] = mapped_column(BigInteger, default=0)  # days 126-188
+    d3: Mapped[int] = mapped_column(BigInteger, default=0)  # days 189-251
+    d4: Mapped[int] = mapped_column(BigInteger, default=0)  # days 252-314
+    d5: Mapped[int] = mapped_column(BigInteger, default=0)  # days 315-377
+
+
 class UsageAccountDay(Base):
     """Per account and UTC day: active users, logins, events, reports run (what charts read)."""
 
@@ -98,6 +141,16 @@ class UsageAccountDay(Base):
     logins: Mapped[int] = mapped_column(Integer, default=0)  # login events
     events: Mapped[int] = mapped_column(Integer, default=0)  # events of every type
     reports_run: Mapped[int] = mapped_column(Integer, default=0)  # report_run events
+
+
+class UsageAccountWeek(Base):
+    """Per account and Monday-to-Sunday UTC week: distinct users with any event that week (the weekly chart)."""
+
+    __tablename__ = "usage_account_week"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), primary_key=True)  # whose usage
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)  # the week's Monday
+    active_users: Mapped[int] = mapped_column(Integer, default=0)  # distinct users with any event that week
 
 
 class UsageFeatureDay(Base):

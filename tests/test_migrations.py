@@ -304,3 +304,58 @@ def test_composite_keys_refuse_rows_of_another_account(empty_database_url):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0021_knowledge_citus"
     engine.dispose()
+
+
+def test_distinct_users_migration_fills_the_spans_from_the_per_user_rollups(empty_database_url):
+    """0024 makes one span row per person (and feature) with a bit for each day the per-user rollups hold."""
+    from datetime import date, timedelta
+
+    from alembic.script import ScriptDirectory
+
+    from portal.cli.database import alembic_config
+
+    before = ScriptDirectory.from_config(alembic_config(empty_database_url)).get_revision("0024_distinct_users").down_revision
+    upgrade(empty_database_url, before)
+    engine = make_engine(empty_database_url)
+    now = "2026-01-05 10:00:00"
+    epoch = date(1, 1, 1)
+    start = epoch + timedelta(days=739746 - 70)  # 70 days before a span begins: the days cross it and several words
+    days = {2: [start + timedelta(days=n) for n in (0, 1, 62, 63, 69, 70, 71, 140, 400)], 3: [start + timedelta(days=70)]}
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO account (id, external_id, name, arr, seats, customer_since, status, created_at, data_changed_at) "
+            f"VALUES (1, 'ALPHA', 'Alpha', 0, 0, '2020-01-01', 'active', '{now}', '{now}')"))
+        for user_id, user_days in days.items():
+            connection.execute(text(
+                'INSERT INTO "user" (id, email, name, role, account_id, session_version, is_active, created_at) '
+                f"VALUES ({user_id}, 'p{user_id}@alpha.test', 'P', 'customer', 1, 1, true, '{now}')"))
+            for day in user_days:
+                connection.execute(text(
+                    "INSERT INTO usage_user_day (account_id, user_id, day, events, logins, page_views, feature_events, "
+                    f"reports_run) VALUES (1, {user_id}, '{day.isoformat()}', 1, 1, 0, 0, 0)"))
+                connection.execute(text("INSERT INTO usage_user_feature_day (account_id, user_id, feature, day, events) "
+                                        f"VALUES (1, {user_id}, 'exports', '{day.isoformat()}', 2)"))
+    upgrade(empty_database_url)
+    expected: dict[tuple, list[int]] = {}
+    for user_id, user_days in days.items():
+        for day in user_days:
+            n = (day - epoch).days
+            words = expected.setdefault((1, n // 378, user_id), [0] * 6)
+            words[n % 378 // 63] |= 1 << (n % 63)
+    with engine.connect() as connection:
+        spans = {tuple(row[:3]): list(row[3:]) for row in connection.execute(text(
+            "SELECT account_id, span, user_id, d0, d1, d2, d3, d4, d5 FROM usage_user_span"))}
+        feature_spans = {(row[0], row[1], row[3]): list(row[4:]) for row in connection.execute(text(
+            "SELECT account_id, span, feature, user_id, d0, d1, d2, d3, d4, d5 FROM usage_user_feature_span"))}
+        weeks = {date.fromisoformat(str(day)): users for day, users in connection.execute(text(
+            "SELECT week_start, active_users FROM usage_account_week"))}
+    engine.dispose()
+    assert len(expected) == 3  # user 2 in two spans, user 3 in one
+    assert spans == expected
+    assert feature_spans == expected
+    expected_weeks: dict[date, set[int]] = {}
+    for user_id, user_days in days.items():
+        for day in user_days:
+            expected_weeks.setdefault(day - timedelta(days=day.weekday()), set()).add(user_id)
+    assert weeks == {monday: len(people) for monday, people in expected_weeks.items()}
+    assert 2 in weeks.values()

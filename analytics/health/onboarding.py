@@ -11,11 +11,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from analytics.usage.spans import distinct_users_ever
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.maturity import AssessmentRound
 from models.plans import PlanMetric
-from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay
+from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay
 from core.settings import get_setting
 
 DEFAULT_MIN_DAYS = 14
@@ -66,8 +67,7 @@ def onboarding_state(account: Account, today: date | None = None) -> dict:
     days = None if first is None else (today - first).days
     invited = Session.scalar(select(func.count(User.id)).where(User.account_id == account.id,
                                                                User.role == "customer")) or 0
-    active = Session.scalar(select(func.count(func.distinct(UsageUserDay.user_id)))
-                            .where(UsageUserDay.account_id == account.id)) or 0
+    active = distinct_users_ever(account.id)
     key_total = Session.scalar(select(func.count(KeyFeature.id))) or 0
     key_tried = Session.scalar(
         select(func.count(func.distinct(UsageFeatureDay.feature))).join(KeyFeature, KeyFeature.feature == UsageFeatureDay.feature)

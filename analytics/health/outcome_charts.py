@@ -16,19 +16,45 @@ def _plot(title: str, y_label: str, x_label: str, height: int = 300, **kw):
     return plot
 
 
+def health_history_columns(points: list[tuple[date, float]], red_below: float, green_from: float) -> dict[str, dict]:
+    """The data of the health chart, by source name (see health_history_figure)."""
+    ends = [_ms(points[0][0]), _ms(points[-1][0])]
+    return {"scores": {"x": [_ms(day) for day, _ in points], "score": [score for _, score in points],
+                       "when": [day.strftime("%-d %b %Y") for day, _ in points]},
+            "red": {"x": ends, "y": [red_below, red_below]},
+            "green": {"x": ends, "y": [green_from, green_from]}}
+
+
+def health_history_labels(red_below: float, green_from: float) -> tuple[str, str]:
+    """The legend's words for the two thresholds."""
+    return f"At risk below {red_below:g}", f"Healthy from {green_from:g}"
+
+
 def health_history_figure(points: list[tuple[date, float]], red_below: float, green_from: float):
     """An account's daily health score over the period, with the band thresholds as lines."""
     plot = _plot("Health score", "Health score (0–100)", "Day (UTC)", x_axis_type="datetime")
-    source = ColumnDataSource({"x": [_ms(day) for day, _ in points], "score": [score for _, score in points],
-                               "when": [day.strftime("%-d %b %Y") for day, _ in points]})
+    columns = health_history_columns(points, red_below, green_from)
+    source, red_source, green_source = (ColumnDataSource(columns[name], name=name) for name in ("scores", "red", "green"))
     line = plot.line("x", "score", source=source, color=BLUE, line_width=2)
-    ends = [_ms(points[0][0]), _ms(points[-1][0])]
-    red = plot.line(ends, [red_below, red_below], color=VERMILLION, line_dash="dashed", line_width=1.5)
-    green = plot.line(ends, [green_from, green_from], color=GREEN, line_dash="dotted", line_width=1.5)
+    red = plot.line("x", "y", source=red_source, color=VERMILLION, line_dash="dashed", line_width=1.5)
+    green = plot.line("x", "y", source=green_source, color=GREEN, line_dash="dotted", line_width=1.5)
     plot.y_range = Range1d(0, 100)
     plot.add_tools(HoverTool(renderers=[line], tooltips=[("Day", "@when"), ("Score", "@score{0} of 100")], mode="vline"))
-    return finish(plot, Legend(items=[("Health score", [line]), (f"At risk below {red_below:g}", [red]),
-                                      (f"Healthy from {green_from:g}", [green])]))
+    red_label, green_label = health_history_labels(red_below, green_from)
+    return finish(plot, Legend(items=[("Health score", [line]), (red_label, [red]), (green_label, [green])]))
+
+
+def nps_month_columns(months: list[dict]) -> dict[str, dict]:
+    """The data of the NPS chart, by source name (see nps_month_figure)."""
+    nan = float("nan")
+    return {"months": {
+        "x": [_ms(row["month"]) for row in months],
+        "nps": [nan if row["nps"] is None else row["nps"] for row in months],
+        "low": [nan if row["nps"] is None else max(-100.0, row["nps"] - row["margin"]) for row in months],
+        "high": [nan if row["nps"] is None else min(100.0, row["nps"] + row["margin"]) for row in months],
+        "n": [row["responses"] for row in months],
+        "when": [row["month"].strftime("%B %Y") for row in months],
+    }}
 
 
 def nps_month_figure(months: list[dict]):
@@ -37,15 +63,7 @@ def nps_month_figure(months: list[dict]):
     months: [{"month": date (1st), "nps": float | None, "margin": float | None, "responses": int}].
     """
     plot = _plot("NPS per month", "NPS (−100 to +100)", "Month (UTC)", x_axis_type="datetime")
-    nan = float("nan")
-    source = ColumnDataSource({
-        "x": [_ms(row["month"]) for row in months],
-        "nps": [nan if row["nps"] is None else row["nps"] for row in months],
-        "low": [nan if row["nps"] is None else max(-100.0, row["nps"] - row["margin"]) for row in months],
-        "high": [nan if row["nps"] is None else min(100.0, row["nps"] + row["margin"]) for row in months],
-        "n": [row["responses"] for row in months],
-        "when": [row["month"].strftime("%B %Y") for row in months],
-    })
+    source = ColumnDataSource(nps_month_columns(months)["months"], name="months")
     band = plot.varea(x="x", y1="low", y2="high", source=source, fill_color=SKY, fill_alpha=0.3)
     line = plot.line("x", "nps", source=source, color=BLUE, line_width=2)
     dots = plot.scatter("x", "nps", source=source, color=BLUE, size=8)

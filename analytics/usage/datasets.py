@@ -3,62 +3,52 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Integer, cast, func, literal, select
+from sqlalchemy import Date, func, literal, select, text
 
-from models.db import Session, is_postgres
-from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay, UsageUserDay, UsageUserFeatureDay
-
-WEEK_EPOCH = date(1970, 1, 5)  # a Monday: weeks are counted from here
+from analytics.usage import spans
+from models.db import Session
+from models.usage import KeyFeature, UsageAccountDay, UsageAccountWeek, UsageFeatureDay, UsageUserSpan
 
 
 def usage_days(account_id: int, start: date, end: date) -> list[dict]:
     """One entry per UTC day from start to end (zeros included): active users, logins, events, reports run."""
     rows = {
-        row.day: row
-        for row in Session.execute(
+        day: (active_users, logins, events, reports_run)
+        for day, active_users, logins, events, reports_run in Session.execute(
             select(UsageAccountDay.day, UsageAccountDay.active_users, UsageAccountDay.logins,
                    UsageAccountDay.events, UsageAccountDay.reports_run)
             .where(UsageAccountDay.account_id == account_id, UsageAccountDay.day.between(start, end))
         )
     }
     days = []
+    nothing = (0, 0, 0, 0)
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
-        row = rows.get(day)
-        days.append({
-            "date": day,
-            "active_users": row.active_users if row else 0,
-            "logins": row.logins if row else 0,
-            "events": row.events if row else 0,
-            "reports_run": row.reports_run if row else 0,
-        })
+        active_users, logins, events, reports_run = rows.get(day, nothing)
+        days.append({"date": day, "active_users": active_users, "logins": logins, "events": events,
+                     "reports_run": reports_run})
     return days
 
 
 def feature_usage(account_id: int, start: date, end: date) -> list[dict]:
     """Per feature over the period: distinct users and feature_used events, most used first."""
-    # One row per feature and person first, then counted: a hash aggregate, about half the time of COUNT(DISTINCT).
-    per_user = (
-        select(UsageUserFeatureDay.feature, func.sum(UsageUserFeatureDay.events).label("events"))
-        .where(UsageUserFeatureDay.account_id == account_id, UsageUserFeatureDay.day.between(start, end))
-        .group_by(UsageUserFeatureDay.feature, UsageUserFeatureDay.user_id)
-        .subquery()
-    )
-    events = func.sum(per_user.c.events)
+    # Events from the account's feature-days; distinct people from the span rollups (one row per person).
+    events = func.sum(UsageFeatureDay.events)
     rows = Session.execute(
-        select(per_user.c.feature, func.count().label("users"), events.label("events"))
-        .group_by(per_user.c.feature)
-        .order_by(events.desc(), per_user.c.feature)
-    )
-    return [{"feature": row.feature, "users": int(row.users), "events": int(row.events or 0)} for row in rows]
+        select(UsageFeatureDay.feature, events.label("events"))
+        .where(UsageFeatureDay.account_id == account_id, UsageFeatureDay.day.between(start, end))
+        .group_by(UsageFeatureDay.feature)
+        .order_by(events.desc(), UsageFeatureDay.feature)
+    ).all()
+    if not rows:
+        return []
+    users = spans.feature_users(account_id, start, end)
+    return [{"feature": row.feature, "users": users.get(row.feature, 0), "events": int(row.events or 0)} for row in rows]
 
 
 def active_users_between(account_id: int, start: date, end: date) -> int:
     """Distinct users with any event from start to end."""
-    return Session.scalar(
-        select(func.count(func.distinct(UsageUserDay.user_id)))
-        .where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(start, end))
-    ) or 0
+    return spans.distinct_users(account_id, start, end)
 
 
 def period_usage(account_id: int, start: date, end: date) -> dict:
@@ -84,28 +74,26 @@ def period_usage(account_id: int, start: date, end: date) -> dict:
     }
 
 
-def _week_index(column):
-    """Whole weeks since WEEK_EPOCH, in SQL, for a date column."""
-    if is_postgres(Session):
-        return (column - literal(WEEK_EPOCH)) // 7
-    return cast((func.julianday(column) - func.julianday(WEEK_EPOCH.isoformat())) / 7, Integer)
-
-
 def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
     """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
     first_monday = start - timedelta(days=start.weekday())
-    week = _week_index(UsageUserDay.day).label("week")
-    per_user = (  # one row per week and person, then counted (cheaper than COUNT(DISTINCT))
-        select(week).where(UsageUserDay.account_id == account_id, UsageUserDay.day.between(first_monday, end))
-        .group_by(week, UsageUserDay.user_id).subquery()
-    )
-    counted = dict(Session.execute(select(per_user.c.week, func.count()).group_by(per_user.c.week)).all())
+    last_monday = end - timedelta(days=end.weekday())
+    # Whole weeks from the account-week rollup; a week cut by `end` from the spans (one row per person), in the
+    # same round trip (its row has no week_start).
+    query = (select(UsageAccountWeek.week_start, UsageAccountWeek.active_users)
+             .where(UsageAccountWeek.account_id == account_id, UsageAccountWeek.week_start.between(first_monday, end)))
+    partial = last_monday + timedelta(days=6) > end
+    if partial:
+        query = query.union_all(select(literal(None, Date), func.count(func.distinct(UsageUserSpan.user_id)))
+                                .where(UsageUserSpan.account_id == account_id,
+                                       text(spans.period_condition(last_monday, end))))
+    stored = dict(Session.execute(query).all())
     weeks = []
     monday = first_monday
     while monday <= end:
-        index = (monday - WEEK_EPOCH).days // 7
-        weeks.append({"week_start": monday, "active_users": int(counted.get(index, 0)),
-                      "complete": monday + timedelta(days=6) <= end})
+        complete = not partial or monday != last_monday
+        users = stored.get(monday if complete else None, 0)
+        weeks.append({"week_start": monday, "active_users": int(users), "complete": complete})
         monday += timedelta(days=7)
     return weeks
 

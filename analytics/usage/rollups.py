@@ -6,7 +6,8 @@ duplicates. On PostgreSQL one statement does all of it (see _PG_STORE): the new 
 (into their monthly partition) and the rollups are upserted from what was returned. On SQLite the
 new events are written from Python and copied into usage_fresh; the rollups are upserted from it,
 and the touched account-days and feature-days are recomputed from the per-user rows, so a
-distinct-user count is never added up twice.
+distinct-user count is never added up twice. Both paths also OR the new user-days into the span rollups
+(one bit a day per person and 378-day span), from which any period's distinct users are counted.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy import bindparam as _bind
 
 from analytics.usage.partitions import ensure_partitions, pruned_before
 from models.accounts import Account
-from models.usage import UsageEvent
+from models.usage import SPAN_DAYS, SPAN_WORDS, WORD_DAYS, UsageEvent
 from models.db import Session, is_postgres, utcnow
 
 _scratch = MetaData()
@@ -117,6 +118,77 @@ def rollup_statements(source: str) -> tuple[str, ...]:
     )
 
 
+# Per account, user (and feature) and 378-day span, from distinct user-days: the active days as bits
+# (see models.usage.UsageUserSpan). A bit once set stays set, so an upsert ORs the new days in: exact in any
+# order and under concurrent batches, and a day sent twice sets nothing new.
+USER_SPAN_KEY = "account_id, span, user_id"
+USER_FEATURE_SPAN_KEY = "account_id, span, feature, user_id"
+SPAN_WORD_COLUMNS = tuple(f"d{k}" for k in range(SPAN_WORDS))
+
+
+def day_number_sql(column: str, postgres: bool) -> str:
+    """Whole days from SPAN_EPOCH (0001-01-01) to a date column, in SQL (julianday('0001-01-01') is 1721425.5)."""
+    return f"({column} - DATE '0001-01-01')" if postgres else f"CAST(julianday({column}) - 1721425.5 AS INTEGER)"
+
+
+def _span_upsert(table: str, key: str, days: str, postgres: bool, alias: str | None = None) -> str:
+    """INSERT ... ON CONFLICT that ORs the days of `days` (distinct rows of the key's columns but span, and day)
+    into `table`. The per-row bits are summed, which is their OR because the days of a key are distinct."""
+    number = day_number_sql("day", postgres)
+    others = [column.strip() for column in key.split(",") if column.strip() != "span"]
+    words = ", ".join(f"CASE WHEN n % {SPAN_DAYS} / {WORD_DAYS} = {k} THEN CAST(1 AS BIGINT) << (n % {WORD_DAYS}) "
+                      f"ELSE 0 END AS w{k}" for k in range(SPAN_WORDS))
+    sums = ", ".join(f"CAST(SUM(w{k}) AS BIGINT)" for k in range(SPAN_WORDS))
+    target = f"{table} AS {alias}" if alias else table
+    updates = ", ".join(f"{c} = {alias or table}.{c} | excluded.{c}" for c in SPAN_WORD_COLUMNS)
+    return (f"INSERT INTO {target} ({key}, {', '.join(SPAN_WORD_COLUMNS)}) "
+            f"SELECT {key}, {sums} FROM (SELECT {', '.join(others)}, n / {SPAN_DAYS} AS span, {words} "
+            f"FROM (SELECT {', '.join(others)}, {number} AS n FROM {days} days) numbered) bits "
+            f"WHERE 1 = 1 GROUP BY {key} ORDER BY {key} "
+            f"ON CONFLICT ({key}) DO UPDATE SET {updates}")
+
+
+def span_statements(user_days: str, user_feature_days: str, postgres: bool,
+                    alias: str | None = None) -> tuple[str, str]:
+    """The upserts that add the days of `user_days` (distinct account_id, user_id, day) and of `user_feature_days`
+    (distinct account_id, user_id, feature, day) to the user spans and the user-feature spans."""
+    return (_span_upsert("usage_user_span", USER_SPAN_KEY, user_days, postgres, alias),
+            _span_upsert("usage_user_feature_span", USER_FEATURE_SPAN_KEY, user_feature_days, postgres, alias))
+
+
+def _week_of(number: str, postgres: bool) -> str:
+    """SQL columns locating the week of a day (its `day` column and day number `number`) in the spans: its span,
+    word and the shift of its 7 bits in the word (spans and words hold whole weeks), and its Monday."""
+    monday = f"day - {number} % 7" if postgres else f"date(day, '-' || ({number} % 7) || ' days')"
+    return (f"{number} / {SPAN_DAYS} AS span, {number} % {SPAN_DAYS} / {WORD_DAYS} AS word, "
+            f"{number} % {WORD_DAYS} / 7 * 7 AS shift, {monday} AS week_start")
+
+
+def _week_bits(span_row: str, week: str) -> str:
+    """SQL: the 7 bits of a week (a row with word and shift) in a span row."""
+    word = " ".join(f"WHEN {k} THEN {span_row}.d{k}" for k in range(SPAN_WORDS))
+    return f"((CASE {week}.word {word} END) >> {week}.shift) & 127"
+
+
+def week_recount(days: str, postgres: bool) -> str:
+    """The upsert that recounts, from the user spans, the distinct users of every account-week holding a day of
+    `days` (account_id, day): what SQLite batches, rebuilds and the migration do (PostgreSQL batches add deltas)."""
+    weeks = f"SELECT DISTINCT account_id, {_week_of(day_number_sql('day', postgres), postgres)} FROM {days} days"
+    return (f"{_ACCOUNT_WEEK_INSERT} SELECT w.account_id, w.week_start, COUNT(*) FROM ({weeks}) w "
+            f"JOIN usage_user_span s ON s.account_id = w.account_id AND s.span = w.span "
+            f"WHERE {_week_bits('s', 'w')} <> 0 GROUP BY w.account_id, w.week_start "
+            f"ON CONFLICT (account_id, week_start) DO UPDATE SET active_users = excluded.active_users")
+
+
+_ACCOUNT_WEEK_INSERT = "INSERT INTO usage_account_week (account_id, week_start, active_users)"
+
+
+def _distinct_days(source: str) -> tuple[str, str]:
+    """The distinct user-days and user-feature-days of a source of raw event columns, as subqueries."""
+    return (f"(SELECT DISTINCT account_id, user_id, day FROM {source})",
+            f"(SELECT DISTINCT account_id, user_id, feature, day FROM {source} WHERE type = 'feature_used')")
+
+
 # PostgreSQL: the batch is copied into usage_staging (COPY costs less than binding 10,000-element arrays),
 # then one statement does the rest, built from the same definitions. The staged rows hold each (account, id)
 # once (store_items drops repeats within a batch), so the new events are the staged rows whose key the key
@@ -141,6 +213,7 @@ def _fresh_rows(batch: str, returned: str, key: str, carried: tuple[str, ...]) -
             f"UNION ALL SELECT {key}, NULL::bigint, events{nulls} FROM {returned}) both_sides GROUP BY {key}")
 
 
+_PG_SPANS = span_statements("per_user", "per_user_feature", postgres=True, alias="t")
 _PG_STORE = f"""
 WITH keys AS (
     INSERT INTO usage_event_key (account_id, client_id)
@@ -176,6 +249,26 @@ WITH keys AS (
     FROM ({_fresh_rows("per_user_feature", "user_feature_day", USER_FEATURE_KEY, ("events",))}) per_key
     GROUP BY account_id, day, feature ORDER BY account_id, day, feature
     {_add_on_conflict("t", "account_id, day, feature", ["users", "events"])}
+), user_span AS (
+    {_PG_SPANS[0]}
+    RETURNING account_id, span, user_id, {", ".join(SPAN_WORD_COLUMNS)}
+), new_day AS (  -- the user-days this batch made, located in their weeks
+    SELECT account_id, user_id, {_week_of("n", postgres=True)}, CAST(1 AS BIGINT) << (n % 7) AS bit
+    FROM (SELECT account_id, user_id, day, {day_number_sql("day", postgres=True)} AS n
+          FROM ({_fresh_rows("per_user", "user_day", USER_KEY, ())}) per_key WHERE fresh) made
+), account_week AS (
+    -- A person is new to a week when their days of it, after this batch, are exactly the days this batch
+    -- made: their span row was locked and updated after any concurrent batch's, so one batch only counts them.
+    {_ACCOUNT_WEEK_INSERT.replace("usage_account_week", "usage_account_week AS t", 1)}
+    SELECT w.account_id, w.week_start, COUNT(*) FROM (
+        SELECT account_id, user_id, week_start, span, word, shift, SUM(bit) AS bits FROM new_day
+        GROUP BY account_id, user_id, week_start, span, word, shift) w
+    JOIN user_span s ON s.account_id = w.account_id AND s.user_id = w.user_id AND s.span = w.span
+    WHERE {_week_bits("s", "w")} = w.bits
+    GROUP BY w.account_id, w.week_start ORDER BY w.account_id, w.week_start
+    {_add_on_conflict("t", "account_id, week_start", ["active_users"])}
+), user_feature_span AS (
+    {_PG_SPANS[1]}
 )
 SELECT COUNT(*) FROM ins
 """
@@ -186,7 +279,8 @@ SELECT account_id, client_id FROM usage_staging WHERE 1 = 1 ORDER BY seq
 ON CONFLICT (account_id, client_id) DO NOTHING
 RETURNING account_id, client_id
 """
-_SQLITE_ROLLUPS = rollup_statements("usage_fresh")
+_SQLITE_ROLLUPS = (*rollup_statements("usage_fresh"), *span_statements(*_distinct_days("usage_fresh"), postgres=False),
+                   week_recount("usage_fresh", postgres=False))
 
 
 # A batch whose new events are all dated on or after today_horizon() changes no complete day, so it leaves
@@ -299,3 +393,16 @@ def rebuild_rollups(account_ids: list[int]) -> None:
     raw = f"(SELECT account_id, user_id, type, feature, {day} AS day FROM usage_event WHERE account_id IN :ids{since}) raw"
     for statement in rollup_statements(raw):
         Session.execute(text(statement).bindparams(ids), params)
+    # A span straddles the horizon, so the spans are made again from the per-user rollups, pruned months included.
+    for table in ("usage_user_span", "usage_user_feature_span", "usage_account_week"):
+        Session.execute(text(f"DELETE FROM {table} WHERE account_id IN :ids").bindparams(ids), params)
+    user_days, user_feature_days = rollup_days("account_id IN :ids")
+    for statement in (*span_statements(user_days, user_feature_days, postgres=is_postgres(Session)),
+                      week_recount(user_days, postgres=is_postgres(Session))):
+        Session.execute(text(statement).bindparams(ids), params)
+
+
+def rollup_days(where: str) -> tuple[str, str]:
+    """The user-days and user-feature-days of the per-user rollups that match `where`, as span sources."""
+    return (f"(SELECT account_id, user_id, day FROM usage_user_day WHERE {where})",
+            f"(SELECT account_id, user_id, feature, day FROM usage_user_feature_day WHERE {where})")

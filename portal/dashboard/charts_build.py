@@ -16,11 +16,12 @@ from models.accounts import Account
 from models.db import Session, utcnow
 from models.health import HealthScore
 from models.surveys import SurveyResponse
-from portal.charts import FigureTemplate, figure_json
+from portal.charts import FigureTemplate
 from surveys.nps import queries as nps_queries
 
 CHART_NAMES = ("active_users", "activity", "feature_adoption", "nps_trend", "health_history")
 SEATS, FACTORS, HEIGHT = "@@seats@@", "@@factor@@", 99991  # markers in the templates below
+THRESHOLDS = (99971.0, 99983.0)  # marker thresholds: the health template's legend words name them
 
 
 def _templates() -> dict[str, FigureTemplate]:
@@ -29,9 +30,13 @@ def _templates() -> dict[str, FigureTemplate]:
     week = [{"week_start": date(2026, 1, 5), "active_users": 0, "complete": True}]
     features = charts.feature_adoption_figure([{"name": FACTORS, "users": 0, "events": 0}], 1)
     features.height = HEIGHT
+    month = [{"month": date(2026, 1, 1), "nps": 0.0, "margin": 0.0, "responses": 1}]
     return {"active_users": FigureTemplate(charts.active_users_figure(day, week, SEATS)),
             "activity": FigureTemplate(charts.activity_figure(day)),
-            "feature_adoption": FigureTemplate(features)}
+            "feature_adoption": FigureTemplate(features),
+            "nps_trend": FigureTemplate(outcome_charts.nps_month_figure(month)),
+            "health_history": FigureTemplate(outcome_charts.health_history_figure([(date(2026, 1, 5), 0.0)],
+                                                                                  *THRESHOLDS))}
 
 
 TEMPLATES = _templates()
@@ -106,7 +111,7 @@ def _nps(account: Account, period: Period) -> str:
               for start, _end, result in nps_queries.nps_trend([account.id], period.start, period.end, "month")]
     if not any(row["responses"] for row in months):
         return empty("No survey answers in this period; the NPS per month is drawn once people answer.")
-    return figure_json(outcome_charts.nps_month_figure(months))
+    return TEMPLATES["nps_trend"].fill(outcome_charts.nps_month_columns(months))
 
 
 def _health(account: Account, period: Period) -> str:
@@ -117,8 +122,14 @@ def _health(account: Account, period: Period) -> str:
     if not points:
         return empty("No health score was stored in this period; scores are kept from the first daily recompute on.")
     bands = health_bands()
-    return figure_json(outcome_charts.health_history_figure([(row.as_of, float(row.score)) for row in points],
-                                                            bands["red_below"], bands["green_from"]))
+    return health_history_json([(row.as_of, float(row.score)) for row in points], bands["red_below"], bands["green_from"])
+
+
+def health_history_json(points: list[tuple[date, float]], red_below: float, green_from: float) -> str:
+    """outcome_charts.health_history_figure's JSON, from its template."""
+    labels = zip(outcome_charts.health_history_labels(*THRESHOLDS), outcome_charts.health_history_labels(red_below, green_from))
+    return TEMPLATES["health_history"].fill(outcome_charts.health_history_columns(points, red_below, green_from),
+                                            {json.dumps(marker): json.dumps(label) for marker, label in labels})
 
 
 def build(account: Account, name: str, period: Period, figures: Callable[[], dict] | None = None) -> str:

@@ -78,8 +78,26 @@ def period_starts(start: date, end: date, period: str) -> list[tuple[date, date]
 
 
 def nps_trend(account_ids, start: date, end: date, period: str = "month") -> list[tuple[date, date, NpsResult]]:
-    """NPS per calendar month or quarter (each respondent's latest answer within each bucket)."""
-    return [(s, e, nps_for(account_ids, s, e)) for s, e in period_starts(start, end, period)]
+    """NPS per calendar month or quarter (each respondent's latest answer within each bucket), in one query."""
+    buckets = period_starts(start, end, period)
+    if not buckets:
+        return []
+    bucket = case(*[(SurveyResponse.ts < day_start(last + timedelta(days=1)), index)
+                    for index, (_first, last) in enumerate(buckets)])
+    rank = func.row_number().over(
+        partition_by=(SurveyResponse.account_id, SurveyResponse.respondent, bucket),
+        order_by=(SurveyResponse.ts.desc(), SurveyResponse.id.desc()),
+    ).label("rank")
+    ranked = (
+        select(bucket.label("bucket"), SurveyResponse.score, rank)
+        .where(SurveyResponse.ts >= day_start(start), SurveyResponse.ts < day_start(end + timedelta(days=1)),
+               _in_accounts(SurveyResponse.account_id, account_ids))
+        .subquery()
+    )
+    counted = {row.bucket: nps_from_counts(int(row.promoters), int(row.passives), int(row.detractors))
+               for row in Session.execute(select(ranked.c.bucket, *_counts(ranked))
+                                          .where(ranked.c.rank == 1).group_by(ranked.c.bucket))}
+    return [(first, last, counted.get(index) or nps_from_counts(0, 0, 0)) for index, (first, last) in enumerate(buckets)]
 
 
 def score_distribution(account_ids, start: date, end: date) -> list[int]:

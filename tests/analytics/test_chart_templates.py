@@ -1,6 +1,7 @@
 """The dashboard's usage charts filled into their templates are the charts built from scratch (ids aside)."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 
@@ -47,3 +48,35 @@ def test_a_template_refuses_data_for_other_sources():
     template = FigureTemplate(charts.activity_figure(DAYS[:1]))
     with pytest.raises(ValueError):
         template.fill({"weekly": {"x": []}})
+
+
+@pytest.mark.parametrize("red_below, green_from", [(40, 70), (35.5, 80.25)])
+def test_the_health_template_gives_the_built_chart(red_below, green_from):
+    from analytics.health import outcome_charts
+
+    points = [(date(2026, 3, 1) + timedelta(days=n), 40.0 + n) for n in range(30)]
+    filled = charts_build.health_history_json(points, red_below, green_from)
+    assert f"At risk below {red_below:g}" in filled
+    assert _same_ids(filled) == _same_ids(figure_json(outcome_charts.health_history_figure(points, red_below, green_from)))
+
+
+def test_the_nps_template_gives_the_built_chart_with_gaps():
+    from analytics.health import outcome_charts
+
+    months = [{"month": date(2026, m, 1), "nps": None if m == 3 else 12.5 * m - 40, "margin": None if m == 3 else 9.5,
+               "responses": 0 if m == 3 else m} for m in range(1, 8)]
+    filled = charts_build.TEMPLATES["nps_trend"].fill(outcome_charts.nps_month_columns(months))
+    assert _same_ids(filled) == _same_ids(figure_json(outcome_charts.nps_month_figure(months)))
+
+
+def test_data_encoded_without_bokeh_equals_bokehs_own_encoding():
+    from datetime import datetime, timezone
+
+    from portal.charts import _bokeh_encoded, _encoded
+
+    columns = {"x": [datetime(2026, 1, 5, 6, 30, tzinfo=timezone.utc), datetime(2026, 1, 6)],
+               "day": [date(2026, 1, 5), date(2026, 1, 6)], "text": ["a \"b\" \u00e9", ""], "n": [0, 2 ** 40],
+               "share": [float("nan"), 0.1], "edge": [float("inf"), float("-inf")], "flag": [True, None]}
+    assert json.dumps(_encoded(columns)) == json.dumps(_bokeh_encoded(columns))
+    odd = {"odd": (1, 2)}  # not a list: Bokeh encodes it
+    assert json.dumps(_encoded(odd)) == json.dumps(_bokeh_encoded(odd))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
-from models.db import Session
+from analytics.usage.rollups import rollup_days, span_statements, week_recount
+from models.db import Session, is_postgres
 from models.surveys import SurveyResponse
 from models.usage import UsageAccountDay, UsageUserDay
 
@@ -18,6 +19,11 @@ def add_usage(account, users, days: list[date], logins: int = 1) -> None:
     Session.execute(insert(UsageAccountDay), [
         {"account_id": account.id, "day": d, "active_users": len(users), "logins": logins * len(users),
          "events": 3 * len(users), "reports_run": 0} for d in days])
+    # The distinct-user rollups that ingestion keeps beside them, from the same user-days.
+    user_days, user_feature_days = rollup_days("account_id = :account")
+    for statement in (*span_statements(user_days, user_feature_days, is_postgres(Session)),
+                      week_recount(user_days, is_postgres(Session))):
+        Session.execute(text(statement), {"account": account.id})
     Session.commit()
 
 
