@@ -257,16 +257,23 @@ def run_locust(env: dict[str, str], port: int, prefix: str, users: int, spawn_ra
 
 
 def capacity(env: dict[str, str], port: int, out: str, steps: list[int], spawn_rate: int, run_time: str,
-             floor_time: str) -> None:
-    """Grow the users step by step until p99 passes the goal or errors appear; report the largest step that held."""
+             floor_time: str, tokens: list[str]) -> None:
+    """Grow the users step by step until p99 passes the goal or errors appear; report the largest step that held.
+
+    Each step answers its own share of the open survey links: a link answered in an earlier step shows the
+    "already answered" page, which would count as an error of the step."""
     _, floor_total, _ = run_locust(env, port, os.path.join(out, "floor"), 8, 8, floor_time, False, ("HealthzProbe",))
     floor_rps = float(floor_total["Requests/s"]) if floor_total else 0.0
     say(f"    /healthz capacity (8 users, no pause, {floor_time}): {floor_rps:.1f} req/s ({load_average()})")
     held = None
     say(f"{'users':>6} {'req/s':>7} {'p99 ms':>7} {'errors':>6}  verdict")
-    for users in steps:
-        routes, total, _ = run_locust(env, port, os.path.join(out, f"step-{users}"), users, spawn_rate, run_time,
-                                      False)
+    share = len(tokens) // len(steps)
+    for index, users in enumerate(steps):
+        step_tokens = os.path.join(out, f"survey_tokens_step_{users}.txt")
+        with open(step_tokens, "w") as handle:
+            handle.write("\n".join(tokens[index * share:(index + 1) * share]))
+        routes, total, _ = run_locust({**env, "LOAD_SURVEY_TOKENS": step_tokens}, port, os.path.join(out, f"step-{users}"),
+                                      users, spawn_rate, run_time, False)
         errors = int(total["Failure Count"]) if total else 0
         worst = max((float(row["99%"]) for row in routes if row["Name"] != FLOOR_ROUTE), default=0.0)
         rps = float(total["Requests/s"]) if total else 0.0
@@ -319,7 +326,9 @@ def main() -> None:
     seconds, output = flask(env, "health", "recompute")
     say(f"(b) health recompute: {seconds:.1f} s; {output.strip().splitlines()[-1] if output.strip() else ''}")
 
-    tokens = open_survey_tokens(env, needed=300 + 10 * run_seconds(args.time))
+    steps = [int(n) for n in args.steps.split(",")] if args.steps else []
+    per_run = 300 + 10 * run_seconds(args.time)
+    tokens = open_survey_tokens(env, needed=per_run * max(1, len(steps)))
     tokens_path = os.path.join(out, "survey_tokens.txt")
     with open(tokens_path, "w") as handle:
         handle.write("\n".join(tokens))
@@ -336,9 +345,8 @@ def main() -> None:
         prefix = os.path.join(out, "locust")
         locust_env = {**env, "LOAD_ACCOUNTS": str(args.accounts), "LOAD_API_TOKEN": api_token,
                       "LOAD_SURVEY_TOKENS": tokens_path, "LOAD_PASSWORD": "demo-portal-2026"}
-        if args.steps:
-            capacity(locust_env, port, out, [int(n) for n in args.steps.split(",")], args.spawn_rate, args.time,
-                     args.floor_time)
+        if steps:
+            capacity(locust_env, port, out, steps, args.spawn_rate, args.time, args.floor_time, tokens)
             return
         before = load_average()
         say(f"(d) locust --headless -u {args.users} -r {args.spawn_rate} -t {args.time}; before: {before}")
