@@ -166,10 +166,9 @@ def test_deleting_a_user_deletes_their_spans(app, history):
             assert Session.scalar(select(table.user_id).where(table.user_id == user_id)) is None
 
 
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)  # SQLite has one writer: batches never interleave
 def test_concurrent_batches_count_each_person_once_a_week(app, create_account, create_user, api_token):
     """Batches committed at the same time for the same people and weeks: every week counted exactly."""
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
-        pytest.skip("SQLite has one writer at a time: its batches never interleave")
     create_account(name="Alpha Inc", external_id="ALPHA", customer_since=FIRST)
     token = api_token(create_user("admin"))
     monday = TODAY - timedelta(days=TODAY.weekday() + 14)
