@@ -15,6 +15,7 @@ from itertools import count
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 import models
 from models.accounts import Account, User
@@ -31,6 +32,36 @@ PASSWORD = "correct horse battery staple"
 
 # Hashing at full cost in every factory call would make the suite slow; the algorithm is the same.
 passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture
+def postgres(backend):
+    """A connection to the PostgreSQL test database (schema built from the models), rolled back at the end;
+    for tests whose `backend` is parametrised to "postgresql"."""
+    engine = create_engine(PG_URL)
+    with engine.connect() as connection:
+        yield connection
+        connection.rollback()
+    engine.dispose()
+
+
+def empty_database_url(kind: str, tmp_path, name: str) -> str:
+    """An empty database of this kind for migration tests: a SQLite file, or a PostgreSQL database
+    `<test database>_<name>` made anew (a failure under REQUIRE_POSTGRES when the server does not answer)."""
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path / (name + '.db')}"
+    if not postgres_reachable():
+        if REQUIRE_POSTGRES:
+            pytest.fail("PostgreSQL is required (REQUIRE_POSTGRES=1) but does not answer.")
+        pytest.skip("PostgreSQL is not reachable.")
+    url = make_url(PG_URL)
+    database = f"{url.database}_{name}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    return url.set(database=database).render_as_string(hide_password=False)
 
 
 def postgres_reachable() -> bool:

@@ -7,11 +7,10 @@ adding back the foreign keys) runs for real on the schema.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from core.citus_script import ForeignKey, conversion_script, foreign_keys, reference_order
 from models import distribution
-from tests.conftest import PG_URL
 
 STAND_INS = """
 CREATE TEMP TABLE citus_call (n serial, kind text, tbl text, colocate_with text);
@@ -30,16 +29,6 @@ CREATE FUNCTION citus_add_local_table_to_metadata(table_name regclass) RETURNS v
 def _statements(script: str) -> list[str]:
     body = "\n".join(line for line in script.splitlines() if line and not line.startswith(("--", "\\")))
     return [statement.strip() for statement in body.split(";\n") if statement.strip().rstrip(";")]
-
-
-@pytest.fixture
-def postgres(backend):
-    """A connection to the PostgreSQL test database (schema from the models), rolled back at the end."""
-    engine = create_engine(PG_URL)
-    with engine.connect() as connection:
-        yield connection
-        connection.rollback()
-    engine.dispose()
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, delete, func, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import Connection
 
 import models
@@ -30,7 +30,6 @@ from models import distribution
 from models.accounts import Account
 from models.db import Session, utcnow
 from models.surveys import SurveyCampaign, SurveyInvitation, SurveyResponse
-from tests.conftest import PG_URL
 
 QUIET_ACTIONS = ("a", "r")  # pg_constraint codes of NO ACTION and RESTRICT
 Violation = tuple[str, str, str]
@@ -127,16 +126,6 @@ def test_every_allowed_violation_names_an_open_blocker():
     """The allowlist points only at blockers the plan still calls open."""
     assert set(distribution.KNOWN_VIOLATIONS.values()) <= set(distribution.BLOCKERS)
     assert set(distribution.BLOCKERS) <= set(distribution.KNOWN_VIOLATIONS.values())
-
-
-@pytest.fixture
-def postgres(backend):
-    """A connection to the PostgreSQL test database, its schema built from the models."""
-    engine = create_engine(PG_URL)
-    with engine.connect() as connection:
-        yield connection
-        connection.rollback()
-    engine.dispose()
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)

@@ -7,37 +7,19 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Computed, UniqueConstraint, create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Computed, UniqueConstraint, inspect, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 import models
 from models.db import ACCOUNT_KEY, make_engine
 from portal.cli.database import alembic_config, upgrade
-from tests.conftest import PG_URL, REQUIRE_POSTGRES, postgres_reachable
-
-
-def _fresh_postgres_url() -> str:
-    url = make_url(PG_URL)
-    name = f"{url.database}_migrations"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+from tests.conftest import empty_database_url as fresh_database_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database_url(request, tmp_path):
     """An empty database of each kind."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'migrated.db'}"
-    if not postgres_reachable():
-        if REQUIRE_POSTGRES:
-            pytest.fail("PostgreSQL is required (REQUIRE_POSTGRES=1) but does not answer.")
-        pytest.skip("PostgreSQL is not reachable.")
-    return _fresh_postgres_url()
+    return fresh_database_url(request.param, tmp_path, "migrations")
 
 
 # Full-text search objects made by DDL in migrations and by DDL events for create_all, not declared in

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from knowledge import analytics, services
@@ -13,7 +12,7 @@ from models.accounts import User
 from models.db import Session, dispose_engine, make_engine
 from portal import create_app
 from portal.cli.database import alembic_config, upgrade
-from tests.conftest import PG_URL, REQUIRE_POSTGRES, postgres_reachable
+from tests.conftest import empty_database_url
 
 BEFORE = "0020_dashboard_rollups"
 NOW = "CURRENT_TIMESTAMP"
@@ -40,28 +39,10 @@ OLD_UNCLICKED = ("SELECT normalized, sum(CASE WHEN clicked_article_id IS NULL TH
 OLD_TOTALS = "SELECT count(*), sum(CASE WHEN result_count = 0 THEN 1 ELSE 0 END) FROM kb_search_log"
 
 
-def _fresh_postgres_url() -> str:
-    url = make_url(PG_URL)
-    name = f"{url.database}_kbcitus"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_before(request, tmp_path):
     """A database at 0020 with an account, a customer, a CSM, an admin, an article, searches and votes."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'before.db'}"
-    else:
-        if not postgres_reachable():
-            if REQUIRE_POSTGRES:
-                pytest.fail("PostgreSQL is required (REQUIRE_POSTGRES=1) but does not answer.")
-            pytest.skip("PostgreSQL is not reachable.")
-        url = _fresh_postgres_url()
+    url = empty_database_url(request.param, tmp_path, "kbcitus")
     upgrade(url, BEFORE)
     engine = make_engine(url)
     with engine.begin() as connection:

@@ -2,39 +2,19 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from knowledge import services
 from knowledge.search import search
 from models.db import Session, dispose_engine
 from portal import create_app
 from portal.cli.database import upgrade
-from tests.conftest import PG_URL, REQUIRE_POSTGRES, postgres_reachable
-
-
-def _fresh_postgres_url() -> str:
-    url = make_url(PG_URL)
-    name = f"{url.database}_kbsearch"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
+from tests.conftest import empty_database_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def migrated_url(request, tmp_path):
     """A database built by `db upgrade` only."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'migrated.db'}"
-    else:
-        if not postgres_reachable():
-            if REQUIRE_POSTGRES:
-                pytest.fail("PostgreSQL is required (REQUIRE_POSTGRES=1) but does not answer.")
-            pytest.skip("PostgreSQL is not reachable.")
-        url = _fresh_postgres_url()
+    url = empty_database_url(request.param, tmp_path, "kbsearch")
     upgrade(url)
     return url
 
