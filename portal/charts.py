@@ -107,6 +107,10 @@ _SPECIAL_FLOATS = {"nan": {"type": "number", "value": "nan"}, "inf": {"type": "n
                    "-inf": {"type": "number", "value": "-inf"}}
 
 
+_AS_IS = frozenset((str, int, bool, type(None)))
+_NUMBERS = frozenset((int, float))
+
+
 def _encoded(columns: dict) -> dict:
     """The columns as Bokeh serialises a ColumnDataSource's data.
 
@@ -118,6 +122,10 @@ def _encoded(columns: dict) -> dict:
     for name, values in columns.items():
         if type(values) is not list:
             return _bokeh_encoded(columns)
+        kinds = set(map(type, values))
+        if kinds <= _AS_IS or (kinds <= _NUMBERS and all(map(math.isfinite, values))):
+            entries.append([name, values])  # the common case, a column of counts or of finite numbers
+            continue
         encoded = []
         for value in values:
             kind = type(value)

@@ -48,22 +48,23 @@ def _base(title: str, y_label: str, x_label: str = "Day (UTC)", height: int = 32
     return finish(plot)
 
 
+# Days reach the browser as numbers only; their tooltips write them out there (the "datetime" formatter reads
+# them as UTC), so an answer carries no text per day: a year of labels cost more than the rest of the chart.
+DAY_TOOLTIP = "@x{%a %d %b %Y}"
+DAY_FORMATTERS = {"@x": "datetime"}
+
+
 def active_users_columns(days: list[dict], weeks: list[dict], seats) -> dict[str, dict]:
     """The data of the active-users chart, by source name (see active_users_figure)."""
     first = days[0]["date"] if days else date.today()
     last = days[-1]["date"] if days else date.today()
     return {
-        "daily": {"x": [_ms(day["date"]) for day in days],
-                  "when": [day["date"].strftime("%a %d %b %Y") for day in days],
-                  "users": [day["active_users"] for day in days],
-                  "what": ["Daily active users"] * len(days)},
+        "daily": {"x": [_ms(day["date"]) for day in days], "users": [day["active_users"] for day in days]},
         "weekly": {"x": [_ms(week["week_start"]) for week in weeks],
                    "when": [f"week of {week['week_start'].strftime('%d %b %Y')}" + ("" if week["complete"] else " (so far)")
                             for week in weeks],
-                   "users": [week["active_users"] for week in weeks],
-                   "what": ["Weekly active users"] * len(weeks)},
-        "seats": {"x": [_ms(first), _ms(last)], "when": [first.strftime("%d %b %Y"), last.strftime("%d %b %Y")],
-                  "users": [seats, seats], "what": ["Licensed seats"] * 2},
+                   "users": [week["active_users"] for week in weeks]},
+        "seats": {"x": [_ms(first), _ms(last)], "users": [seats, seats]},
     }
 
 
@@ -81,15 +82,19 @@ def active_users_figure(days: list[dict], weeks: list[dict], seats):
     seat_renderer = plot.line("x", "users", source=seat_line, color=GREY, line_width=2, line_dash="dashed")
     finish(plot, Legend(items=[("Per day", [daily_renderer]), ("Per week", [weekly_renderer, weekly_points]),
                                (f"Licensed seats ({seats})", [seat_renderer])]))
-    plot.add_tools(HoverTool(renderers=[daily_renderer, weekly_points, seat_renderer],
-                             tooltips=[("", "@what"), ("When", "@when"), ("People", "@users")], mode="mouse"))
+    plot.add_tools(
+        HoverTool(renderers=[daily_renderer], mode="mouse", formatters=DAY_FORMATTERS,
+                  tooltips=[("", "Daily active users"), ("When", DAY_TOOLTIP), ("People", "@users")]),
+        HoverTool(renderers=[weekly_points], mode="mouse",
+                  tooltips=[("", "Weekly active users"), ("When", "@when"), ("People", "@users")]),
+        HoverTool(renderers=[seat_renderer], mode="mouse", formatters=DAY_FORMATTERS,
+                  tooltips=[("", "Licensed seats"), ("When", DAY_TOOLTIP), ("People", "@users")]))
     return plot
 
 
 def activity_columns(days: list[dict]) -> dict[str, dict]:
     """The data of the activity chart, by source name (see activity_figure)."""
     return {"daily": {"x": [_ms(day["date"]) for day in days],
-                      "when": [day["date"].strftime("%a %d %b %Y") for day in days],
                       "logins": [day["logins"] for day in days],
                       "reports": [day["reports_run"] for day in days]}}
 
@@ -101,8 +106,9 @@ def activity_figure(days: list[dict]):
     logins = plot.line("x", "logins", source=source, color=GREEN, line_width=2)
     reports = plot.line("x", "reports", source=source, color=VERMILLION, line_width=2, line_dash="dotdash")
     finish(plot, Legend(items=[("Logins", [logins]), ("Reports run", [reports])]))
-    plot.add_tools(HoverTool(renderers=[logins], tooltips=[("Day", "@when"), ("Logins", "@logins"),
-                                                           ("Reports run", "@reports")], mode="vline"))
+    plot.add_tools(HoverTool(renderers=[logins], tooltips=[("Day", DAY_TOOLTIP), ("Logins", "@logins"),
+                                                           ("Reports run", "@reports")],
+                             formatters=DAY_FORMATTERS, mode="vline"))
     return plot
 
 

@@ -3,31 +3,71 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Date, func, literal, select, text
+from sqlalchemy import Date, Integer, bindparam, func, select, text
 
 from analytics.usage import spans
 from models.db import Session
-from models.usage import KeyFeature, UsageAccountDay, UsageAccountWeek, UsageFeatureDay, UsageUserSpan
+from models.usage import KeyFeature, UsageAccountDay, UsageFeatureDay
+
+
+_DAYS_SQL = ("SELECT 0 AS part, day, active_users, logins, events, reports_run FROM usage_account_day "
+             "WHERE account_id = :account AND day BETWEEN :start AND :end")
+_WEEKS_SQL = ("SELECT 1, week_start, active_users, 0, 0, 0 FROM usage_account_week "
+              "WHERE account_id = :account AND week_start BETWEEN :first AND :end")
+# SQLite hands back dates as text without the column types.
+_TYPES = {"part": Integer, "day": Date, "active_users": Integer, "logins": Integer, "events": Integer,
+          "reports_run": Integer}
+_DATE_PARAMS = tuple(bindparam(name, type_=Date) for name in ("start", "end", "first"))
 
 
 def usage_days(account_id: int, start: date, end: date) -> list[dict]:
     """One entry per UTC day from start to end (zeros included): active users, logins, events, reports run."""
-    rows = {
-        day: (active_users, logins, events, reports_run)
-        for day, active_users, logins, events, reports_run in Session.execute(
-            select(UsageAccountDay.day, UsageAccountDay.active_users, UsageAccountDay.logins,
-                   UsageAccountDay.events, UsageAccountDay.reports_run)
-            .where(UsageAccountDay.account_id == account_id, UsageAccountDay.day.between(start, end))
-        )
-    }
-    days = []
+    return usage_days_and_weeks(account_id, start, end, weeks=False)[0]
+
+
+def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
+    """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
+    return usage_days_and_weeks(account_id, start, end)[1]
+
+
+def usage_days_and_weeks(account_id: int, start: date, end: date, weeks: bool = True) -> tuple[list[dict], list[dict]]:
+    """usage_days and weekly_active_users of the period, read in one round trip (the active-users chart draws both).
+
+    Days: [{"date", "active_users", "logins", "events", "reports_run"}]; weeks: [{"week_start", "active_users",
+    "complete"}], empty when weeks is False.
+    """
+    first_monday = start - timedelta(days=start.weekday())
+    last_monday = end - timedelta(days=end.weekday())
+    partial = last_monday + timedelta(days=6) > end
+    # Whole weeks from the account-week rollup; a week cut by `end` from the spans (one row per person), its
+    # row without a date.
+    parts = [_DAYS_SQL]
+    if weeks:
+        parts.append(_WEEKS_SQL)
+        if partial:
+            parts.append(f"SELECT 2, NULL, users.*, 0, 0, 0 FROM ({spans.users_sql(last_monday, end)}) users")
+    sql = " UNION ALL ".join(parts)
+    query = text(sql).bindparams(*(param for param in _DATE_PARAMS if f":{param.key}" in sql)).columns(**_TYPES)
+    stored: tuple[dict, dict, dict] = ({}, {}, {})
+    for part, day, *counts in Session.execute(query, {"account": account_id, "start": start, "end": end,
+                                                       "first": first_monday}):
+        stored[part][day] = counts
+    day_rows, week_rows, partial_row = stored
+    day_list = []
     nothing = (0, 0, 0, 0)
     for offset in range((end - start).days + 1):
         day = start + timedelta(days=offset)
-        active_users, logins, events, reports_run = rows.get(day, nothing)
-        days.append({"date": day, "active_users": active_users, "logins": logins, "events": events,
-                     "reports_run": reports_run})
-    return days
+        active_users, logins, events, reports_run = day_rows.get(day, nothing)
+        day_list.append({"date": day, "active_users": active_users, "logins": logins, "events": events,
+                         "reports_run": reports_run})
+    week_list = []
+    monday = first_monday
+    while weeks and monday <= end:
+        complete = not partial or monday != last_monday
+        users = (week_rows.get(monday) if complete else partial_row.get(None)) or (0,)
+        week_list.append({"week_start": monday, "active_users": int(users[0]), "complete": complete})
+        monday += timedelta(days=7)
+    return day_list, week_list
 
 
 def feature_usage(account_id: int, start: date, end: date) -> list[dict]:
@@ -72,30 +112,6 @@ def period_usage(account_id: int, start: date, end: date) -> dict:
         "reports_run": int(totals[3]),
         "key_features_used": int(key_features_used),
     }
-
-
-def weekly_active_users(account_id: int, start: date, end: date) -> list[dict]:
-    """Distinct active users per Monday-to-Sunday week that overlaps the period (days after `end` not counted)."""
-    first_monday = start - timedelta(days=start.weekday())
-    last_monday = end - timedelta(days=end.weekday())
-    # Whole weeks from the account-week rollup; a week cut by `end` from the spans (one row per person), in the
-    # same round trip (its row has no week_start).
-    query = (select(UsageAccountWeek.week_start, UsageAccountWeek.active_users)
-             .where(UsageAccountWeek.account_id == account_id, UsageAccountWeek.week_start.between(first_monday, end)))
-    partial = last_monday + timedelta(days=6) > end
-    if partial:
-        query = query.union_all(select(literal(None, Date), func.count(func.distinct(UsageUserSpan.user_id)))
-                                .where(UsageUserSpan.account_id == account_id,
-                                       text(spans.period_condition(last_monday, end))))
-    stored = dict(Session.execute(query).all())
-    weeks = []
-    monday = first_monday
-    while monday <= end:
-        complete = not partial or monday != last_monday
-        users = stored.get(monday if complete else None, 0)
-        weeks.append({"week_start": monday, "active_users": int(users), "complete": complete})
-        monday += timedelta(days=7)
-    return weeks
 
 
 def key_feature_adoption(account_id: int, start: date, end: date) -> list[dict]:

@@ -82,12 +82,12 @@ def _usage(account: Account, name: str, period: Period) -> str:
     days_period = complete_days(period)
     if days_period is None:
         return empty("Today is not over yet; its usage is drawn from tomorrow on.")
-    days = datasets.usage_days(account.id, days_period.start, days_period.end)
+    days, weeks = datasets.usage_days_and_weeks(account.id, days_period.start, days_period.end,
+                                                weeks=name == "active_users")
     if not any(day["events"] for day in days):
         return empty(f"No usage was recorded from {days_period.short_label()}. "
                      "It is drawn here as soon as the product sends events.")
     if name == "active_users":
-        weeks = datasets.weekly_active_users(account.id, days_period.start, days_period.end)
         return active_users_json(days, weeks, account.seats)
     return TEMPLATES["activity"].fill(charts.activity_columns(days))
 
