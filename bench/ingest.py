@@ -133,6 +133,44 @@ def copy_floor(url: str, event_batches) -> tuple[int, float]:
     return total, seconds
 
 
+def keyed_copy_floor(app, url: str, event_batches) -> tuple[int, float]:
+    """COPY the same rows into the portal's own two event tables, usage_event_key and usage_event, with their
+    primary keys and nothing else (no duplicate check, no rollups, no validation); return (rows, seconds).
+
+    What storing an event costs at the least once its id must be unique per account across monthly partitions:
+    the API cannot be faster than this, so its ratio to the plain COPY bounds the API's.
+    """
+    import psycopg
+
+    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    user_ids = {f"person-{n}": n + 1 for n in range(USERS)}
+    now = datetime.now(timezone.utc)
+    from models.db import Session
+    from portal.services import create_account
+
+    with app.app_context():  # an account of their own: these events have no rollups
+        account_id = create_account(name="Floor Corp", external_id="FLOOR", arr="0", seats="1", since="2020-01-01").id
+        Session.commit()
+    with psycopg.connect(conninfo) as connection:
+        total, seconds = 0, 0.0
+        for events in event_batches:
+            rows = [(account_id, e["id"], user_ids[e["user"]], e["type"], e.get("feature"),
+                     datetime.fromisoformat(e["ts"]), now) for e in events]
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                with cursor.copy("COPY usage_event_key (account_id, client_id) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row[:2])
+                with cursor.copy("COPY usage_event (account_id, client_id, user_id, type, feature, ts, received_at) "
+                                 "FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            connection.commit()
+            seconds += time.perf_counter() - started
+            total += len(rows)
+    return total, seconds
+
+
 def load_history(app, url: str, n_events: int) -> float:
     """Store n_events older events (the two years before the bench's own) straight in SQL; return seconds."""
     from analytics.usage.partitions import ensure_partitions
@@ -202,6 +240,11 @@ def main() -> None:
           f"(median batch {statistics.median(per_batch) * 1000:.0f} ms)")
     print(f"events through plain COPY:          {copy_events:,} in {copy_seconds:.2f} s = {copy_rate:,.0f} events/s")
     print(f"ratio API / COPY: {api_rate / copy_rate:.2f} (goal >= 0.30)")
+    keyed_events, keyed_seconds = keyed_copy_floor(app, url, batches(random.Random(1), args.batches, "keyed"))
+    keyed_rate = keyed_events / keyed_seconds
+    print(f"events through COPY into usage_event_key and usage_event (their keys only, nothing else): "
+          f"{keyed_rate:,.0f} events/s = {keyed_rate / copy_rate:.2f} of the plain COPY; the API is "
+          f"{api_rate / keyed_rate:.2f} of it")
 
     if args.stored:
         seconds = load_history(app, url, args.stored)
