@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from core.tiers import tier_by_account
 from core.branding import brand_question, get_brand
+from core.period import Period
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
@@ -196,7 +197,8 @@ def analytics():
     rows = [{"account": a, "result": by_account.get(a.id), "rate": rates.get(a.id, (0, 0)),
              "tier": tiers.get(a.id, "—")} for a in accounts]
     return render_template(
-        "surveys/analytics.html", start=start, end=end, period=period, rows=rows,
+        "surveys/analytics.html", start=start, end=end, period=period, period_short=Period(start, end).short_label(),
+        rows=rows,
         overall=queries.nps_for(ids, start, end),
         overall_rate=tuple(map(sum, zip(*rates.values()))) if rates else (0, 0),
         by_tier=queries.grouped_nps(ids, start, end, {a.id: tiers.get(a.id, "churned") for a in accounts}),

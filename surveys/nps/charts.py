@@ -37,37 +37,66 @@ def period_label(start: date, period: str) -> str:
     return start.strftime("%b %Y")
 
 
-def trend_figure(points: list[TrendPoint], title: str, period: str = "month"):
-    """NPS per period with the 95% margin drawn as a band; None when no period has an answer."""
-    points = [p for p in points if p.result.responses > 0]
-    if not points:
-        return None
-    labels = [p.label for p in points]
-    nps = [p.result.nps for p in points]
-    low = [max(-100.0, p.result.nps - p.result.margin_of_error) for p in points]
-    high = [min(100.0, p.result.nps + p.result.margin_of_error) for p in points]
-    source = ColumnDataSource({
-        "label": labels, "nps": nps, "low": low, "high": high,
+def trend_columns(points: list[TrendPoint], period: str = "month") -> dict[str, list]:
+    """The trend's data, one row per period asked for; a period without answers has NaN for its NPS and margin,
+    which Bokeh draws as a gap."""
+    nan = float("nan")
+    nps, margin, low, high = [], [], [], []
+    for point in points:
+        result = point.result
+        if result.responses:
+            nps.append(result.nps)
+            margin.append(result.margin_of_error)
+            low.append(max(-100.0, result.nps - result.margin_of_error))
+            high.append(min(100.0, result.nps + result.margin_of_error))
+        else:
+            for column in (nps, margin, low, high):
+                column.append(nan)
+    return {
+        "label": [p.label for p in points],
+        "when": [p.label if period == "quarter" else p.start.strftime("%B %Y") for p in points],
+        "nps": nps, "low": low, "high": high, "margin": margin,
         "n": [p.result.responses for p in points],
-        "margin": [p.result.margin_of_error for p in points],
-        "sample": [f"small sample (under {SMALL_SAMPLE})" if p.result.small_sample else "" for p in points],
+        "sample": [f"(small sample, under {SMALL_SAMPLE})" if p.result.small_sample else "" for p in points],
         "fill": ["white" if p.result.small_sample else BLUE for p in points],
-        "span": [f"{p.start.isoformat()} – {p.end.isoformat()}" for p in points],
-    })
+    }
+
+
+def _answered_runs(answers: list[int]) -> list[slice]:
+    """Runs of neighbouring periods with answers: a band joins its corners even over NaN, so it is drawn per run."""
+    runs, first = [], None
+    for index, count in enumerate([*answers, 0]):
+        if count and first is None:
+            first = index
+        elif not count and first is not None:
+            runs.append(slice(first, index))
+            first = None
+    return runs
+
+
+def trend_figure(points: list[TrendPoint], title: str, period: str = "month"):
+    """NPS per period with the 95% margin drawn as a band; every period asked for is on the axis, one without
+    answers left blank (no marker, no line or band through it); None when no period has an answer."""
+    if not any(p.result.responses for p in points):
+        return None
+    columns = trend_columns(points, period)
+    labels = columns["label"]
+    source = ColumnDataSource(columns, name="periods")
     unit = "quarter" if period == "quarter" else "month"
     fig = figure(x_range=labels, y_range=Range1d(-100, 100), height=320, sizing_mode="stretch_width",
                  title=title, x_axis_label=f"Calendar {unit} (UTC)", y_axis_label="NPS (points, −100 to +100)",
                  toolbar_location=None, tools="")
-    fig.varea(x="label", y1="low", y2="high", source=source, fill_color=SKY, fill_alpha=0.3,
-              legend_label="95% margin of error")
+    for run in _answered_runs(columns["n"]):
+        band = {name: columns[name][run] for name in ("label", "low", "high")}
+        fig.varea(x="label", y1="low", y2="high", source=ColumnDataSource(band, name="band"), fill_color=SKY,
+                  fill_alpha=0.3, legend_label="95% margin of error")
     fig.segment(x0="label", y0="low", x1="label", y1="high", source=source, line_color=BLUE, line_width=2)
     fig.line(x="label", y="nps", source=source, line_color=BLUE, line_width=2, legend_label="NPS")
     markers = fig.scatter(x="label", y="nps", source=source, size=10, line_color=BLUE, line_width=2,
                           fill_color="fill", legend_label="NPS (hollow: fewer than 30 answers)")
     fig.add_layout(Span(location=0, dimension="width", line_color="#999999", line_dash="dashed"))
     fig.add_tools(HoverTool(renderers=[markers], tooltips=[
-        ("Period", "@span"), ("NPS", "@nps{+0.0} points"), ("95% margin", "±@margin{0.0} points"),
-        ("Answers", "@n @sample"),
+        (unit.capitalize(), "@when"), ("NPS", "@nps{+0}"), ("95% margin", "±@margin{0}"), ("Answers", "@n @sample"),
     ]))
     fig.legend.location = "bottom_left"
     fig.legend.label_text_font_size = "9pt"

@@ -1,10 +1,15 @@
 """Staff pages: analytics, charts, closing the loop, campaigns, the outbox; and the customer's view of it."""
 from __future__ import annotations
 
+import json
+import math
+from datetime import date, datetime, time, timezone
+
+import pytest
 from sqlalchemy import select
 
 from models.db import Session
-from models.surveys import DetractorFollowup, SurveyCampaign
+from models.surveys import DetractorFollowup, SurveyCampaign, SurveyResponse
 
 
 def answer(client, invitation, user, score, comment=""):
@@ -37,24 +42,58 @@ def test_charts_answer_bokeh_json_or_an_empty_state(app, client, world, invitati
     assert "doc" in client.get("/accounts/ALPHA/nps/trend.json").get_json()
 
 
-def _latest_nps(chart_json: str) -> float:
-    """The last NPS point the trend chart draws (its data source's "nps" column)."""
-    import json
+def _chart_sources(chart_json: str) -> list[dict]:
+    """The data of every source a chart draws from, NaN (Bokeh's blank) read back as float("nan")."""
+    def number(value):
+        return float(value["value"]) if isinstance(value, dict) and value.get("type") == "number" else value
 
     def sources(node):
         if isinstance(node, dict):
-            if node.get("type") == "map" and any(entry[0] == "nps" for entry in node.get("entries", [])
-                                                 if isinstance(entry, list)):
-                yield dict(node["entries"])
+            if node.get("name") == "ColumnDataSource":
+                yield {name: [number(v) for v in values] for name, values in node["attributes"]["data"]["entries"]}
             for value in node.values():
                 yield from sources(value)
         elif isinstance(node, list):
             for value in node:
                 yield from sources(value)
 
-    values = next(sources(json.loads(chart_json)))["nps"]
-    values = values.get("array", values) if isinstance(values, dict) else values
-    return [v for v in values if v is not None][-1]
+    return list(sources(json.loads(chart_json)))
+
+
+def _latest_nps(chart_json: str) -> float:
+    """The last NPS point the trend chart draws (its data source's "nps" column)."""
+    [periods] = [data for data in _chart_sources(chart_json) if "nps" in data]
+    return [v for v in periods["nps"] if not math.isnan(v)][-1]
+
+
+@pytest.mark.parametrize("period, start, end, answered, shown", [
+    ("month", "2026-01-01", "2026-04-30", (date(2026, 1, 12), date(2026, 4, 20)),
+     [("Jan 2026", "January 2026"), ("Feb 2026", None), ("Mar 2026", None), ("Apr 2026", "April 2026")]),
+    ("quarter", "2026-01-01", "2026-12-31", (date(2026, 2, 3), date(2026, 11, 30)),
+     [("Q1 2026", "Q1 2026"), ("Q2 2026", None), ("Q3 2026", None), ("Q4 2026", "Q4 2026")]),
+])
+def test_the_trend_shows_every_period_asked_for_and_leaves_those_without_answers_blank(
+        app, client, world, login, period, start, end, answered, shown):
+    """A promoter in the first period and a detractor in the last: the two between stay on the axis, without a
+    point, a line or a band through them, and the sentence under the chart says so."""
+    with app.app_context():
+        for n, (day, score) in enumerate(zip(answered, (10, 3))):
+            Session.add(SurveyResponse(account_id=world["account_a"].id, client_id=f"gap{n}", respondent=f"r{n}",
+                                       score=score, comment="", ts=datetime.combine(day, time(9), tzinfo=timezone.utc)))
+        Session.commit()
+    login(world["csm_a"])
+    query = f"start={start}&end={end}&period={period}"
+    sources = _chart_sources(client.get(f"/surveys/charts/trend.json?{query}").get_data(as_text=True))
+    [periods] = [data for data in sources if "nps" in data]
+    assert periods["label"] == [label for label, _ in shown]
+    assert [None if math.isnan(nps) else when for nps, when in zip(periods["nps"], periods["when"])] == \
+        [when for _, when in shown]
+    assert (periods["nps"][0], periods["nps"][-1]) == (100.0, -100.0)
+    bands = [data for data in sources if "low" in data and "nps" not in data]
+    assert sorted(label for band in bands for label in band["label"]) == sorted([shown[0][0], shown[-1][0]])
+    html = client.get(f"/surveys/?{query}").get_data(as_text=True)
+    assert (f"Net Promoter Score of each calendar {period} in 1 Jan – {date.fromisoformat(end):%-d %b %Y}; "
+            f"a {period} without answers is left blank.") in html
 
 
 def test_cached_nps_charts_change_as_soon_as_an_answer_arrives(app, client, world, invitation, login, create_user):
