@@ -44,6 +44,9 @@ def health_history_figure(points: list[tuple[date, float]], red_below: float, gr
     return finish(plot, Legend(items=[("Health score", [line]), (red_label, [red]), (green_label, [green])]))
 
 
+RANGE_BAR_WIDTH_MS = 16 * 86_400_000  # about half a month: the bars of neighbouring months stay apart
+
+
 def nps_month_columns(months: list[dict]) -> dict[str, dict]:
     """The data of the NPS chart, by source name (see nps_month_figure)."""
     nan = float("nan")
@@ -64,7 +67,9 @@ def nps_month_figure(months: list[dict]):
     """
     plot = _plot("NPS per month", "NPS (−100 to +100)", "Month (UTC)", x_axis_type="datetime")
     source = ColumnDataSource(nps_month_columns(months)["months"], name="months")
-    band = plot.varea(x="x", y1="low", y2="high", source=source, fill_color=SKY, fill_alpha=0.3)
+    # One bar of likely range per month: an area would be drawn on across the months without answers.
+    band = plot.vbar(x="x", bottom="low", top="high", width=RANGE_BAR_WIDTH_MS, source=source, fill_color=SKY,
+                     fill_alpha=0.45, line_color=None)
     line = plot.line("x", "nps", source=source, color=BLUE, line_width=2)
     dots = plot.scatter("x", "nps", source=source, color=BLUE, size=8)
     plot.add_layout(Span(location=0, dimension="width", line_color=GREY, line_dash="dashed"))

@@ -69,6 +69,21 @@ def test_the_nps_template_gives_the_built_chart_with_gaps():
     assert _same_ids(filled) == _same_ids(figure_json(outcome_charts.nps_month_figure(months)))
 
 
+def test_a_month_without_answers_has_no_likely_range_drawn_through_it():
+    """Bokeh draws an area on across a blank value, so the 95% range of each month is a shape of its own."""
+    from bokeh.models import GlyphRenderer, HArea, Patch, Patches, VArea
+
+    from analytics.health import outcome_charts
+
+    months = [{"month": date(2026, m, 1), "nps": None if m in (2, 3) else 10.0, "margin": None if m in (2, 3) else 20.0,
+               "responses": 0 if m in (2, 3) else 5} for m in range(1, 6)]
+    figure = outcome_charts.nps_month_figure(months)
+    glyphs = [renderer.glyph for renderer in figure.select({"type": GlyphRenderer})]
+    assert not [glyph for glyph in glyphs if isinstance(glyph, (VArea, HArea, Patch, Patches))]
+    columns = outcome_charts.nps_month_columns(months)["months"]
+    assert [low == low for low in columns["low"]] == [True, False, False, True, True]  # NaN: nothing drawn
+
+
 def test_data_encoded_without_bokeh_equals_bokehs_own_encoding():
     from datetime import datetime, timezone
 
