@@ -20,7 +20,7 @@ from models.maturity import AssessmentRound
 from surveys.maturity import services as maturity
 from models.db import Session, utcnow
 from models.surveys import DetractorFollowup, SurveyResponse
-from tests.citus_sql import order_problems, parse, problems
+from tests.citus_sql import lookup_problems, order_problems, parse, problems
 from tests.demo_site import csrf_token_of, role_pages, seed_demo_site, signed_in_client
 
 # Statements known to distribute for a reason the checker does not see. Keep it short; say why.
@@ -230,4 +230,7 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
     for step_name, ran in finished:
         found += [f"[{step_name}] {problem}" for problem in order_problems(ran)]
     assert not found, f"{len(found)} statements Citus would refuse:\n" + "\n".join(sorted(set(found)))
+    unkeyed = sorted({f"[{', '.join(sorted(set(statements[sql])))}] {problem}"
+                      for sql in parsed for problem in lookup_problems(sql)})
+    assert not unkeyed, f"{len(unkeyed)} lookups by id without the account:\n" + "\n".join(unkeyed)
     assert time.perf_counter() - started < 120
