@@ -12,13 +12,16 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import and_, event, func, select
 
 from analytics.usage.ingest import ingest_events
 from models.accounts import Account, User
-from models.maturity import AssessmentRound
 from surveys.maturity import services as maturity
 from models.db import Session, utcnow
+from models.health import HealthWarning
+from models.plans import PlanMetric
+from models.playbooks import CsmTask
 from models.surveys import DetractorFollowup, SurveyResponse
 from tests.citus_sql import lookup_problems, order_problems, parse, problems
 from tests.demo_site import csrf_token_of, role_pages, seed_demo_site, signed_in_client
@@ -135,12 +138,44 @@ def _answer_an_assessment() -> str:
         response = maturity.start_response(account, person)
         if response.status == "submitted":
             continue
-        model = Session.get(AssessmentRound, response.round_id).model
+        model = maturity.round_of(response).model
         maturity.save_answers(response, person, {question.id: next(o.id for o in question.options if o.level == 2)
                                                  for dimension in model.dimensions for question in dimension.questions})
         maturity.submit_response(response, person)
         return response.status
     return "nobody left to answer"
+
+
+def _staff_actions(app, site) -> None:
+    """The lookups by id of the staff's buttons: a task done and undone, a warning acknowledged, a metric's
+    reading, comment and deletion, each as the role that may do it."""
+    with app.test_request_context():
+        csm = Session.scalar(select(User).where(User.email == site.logins["csm"]))
+        task = Session.scalar(select(CsmTask).join(Account, Account.id == CsmTask.account_id)
+                              .where(Account.csm_id == csm.id).order_by(CsmTask.id).limit(1))
+        warning = Session.scalar(select(HealthWarning).where(HealthWarning.acknowledged_at.is_(None))
+                                 .order_by(HealthWarning.id).limit(1))
+        metric = Session.scalar(select(PlanMetric).where(PlanMetric.source == "reported").order_by(PlanMetric.id).limit(1))
+        assert task is not None and warning is not None and metric is not None, "the demo lacks a task, warning or metric"
+        ext = Session.get(Account, metric.account_id).external_id
+        metric_page = url_for("plan.metric", ext=ext, metric_id=metric.id)
+        actions = [  # (role, a page holding a form, the button's url, the form's fields)
+            ("csm", url_for("playbooks.tasks"), url_for("playbooks.task_done", task_id=task.id), {}),
+            ("admin", url_for("playbooks.tasks"), url_for("playbooks.task_undo", task_id=task.id), {}),
+            ("admin", "/csm/", url_for("csm.acknowledge", warning_id=warning.id), {}),
+            ("admin", metric_page, url_for("plan.add_metric_reading", ext=ext, metric_id=metric.id),
+             {"value": "12", "day": utcnow().date().isoformat(), "note": "From the review"}),
+            ("admin", metric_page, url_for("plan.add_metric_comment", ext=ext, metric_id=metric.id),
+             {"body": "Going the right way"}),
+            ("admin", url_for("plan.edit_metric", ext=ext, metric_id=metric.id),
+             url_for("plan.delete_metric_view", ext=ext, metric_id=metric.id), {"confirm": "y"}),
+        ]
+    clients = {}
+    for role, page, url, data in actions:
+        client = clients.get(role) or clients.setdefault(role, signed_in_client(app, site.logins[role]))
+        token = csrf_token_of(client.get(page).get_data(as_text=True))
+        done = client.post(url, data={**data, "csrf_token": token})
+        assert done.status_code in (302, 303), f"{url}: {done.status_code}"
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -212,6 +247,8 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
         with app.app_context():
             assert _answer_an_assessment() == "submitted"
             Session.commit()
+        step[0] = "staff actions"
+        _staff_actions(app, site)
         step[0] = "pages"
         pages = role_pages(site)
     finally:
