@@ -19,6 +19,9 @@ matching rows live on the same shard. Its refusals checked here, statement by st
 and, over a transaction's statements in order (order_problems), a write to a reference table after a
 statement that reached several shards.
 
+Apart from Citus's refusals, lookup_problems finds a row looked up by `id` (or a parent's id) alone on a table
+keyed (account_id, id): accepted by Citus, but sent to every shard, and a sequential scan on PostgreSQL.
+
 A derived table or CTE counts as distributed when it reads a distributed table; its `account_id`
 column is taken to be the distribution column. Tables outside the plan (temporary ones) are local.
 """

@@ -2,8 +2,9 @@
 
 The demo is seeded into PostgreSQL, the commands run (`health recompute`, `surveys send`,
 `playbooks run`), a batch of events for two accounts is ingested, and every page each role reaches is
-opened; each statement sent to the server is recorded and parsed. The checker itself is tested on small
-statements that Citus refuses and accepts.
+opened, and the staff's buttons that find a row by its id are pressed; each statement sent to the server is
+recorded and parsed. Besides Citus's refusals, a lookup by id on a table keyed (account_id, id) must name the
+account (tests/citus_sql.py, lookup_problems). The checker itself is tested on small statements.
 """
 from __future__ import annotations
 
@@ -88,6 +89,47 @@ def test_the_checker_flags_what_citus_refuses(sql):
 @pytest.mark.parametrize("sql", MUST_PASS)
 def test_the_checker_passes_what_citus_distributes(sql):
     assert problems(sql) == [], sql
+
+
+# Lookups by id on tables keyed (account_id, id): the id alone is a scan on PostgreSQL and every shard on Citus.
+LOOKUP_MUST_FLAG = [
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.id = %(pk_1)s",
+    "SELECT assessment_response.id FROM assessment_response WHERE assessment_response.id = %(pk_1)s FOR UPDATE",
+    # The admin's view of every account: a join to account names no account of the task.
+    "SELECT csm_task.id FROM csm_task JOIN account ON account.id = csm_task.account_id WHERE csm_task.id = %(id_1)s",
+    "UPDATE detractor_followup SET note = %(note)s WHERE detractor_followup.id = %(id_1)s",
+    "DELETE FROM share_visit WHERE share_visit.id IN (%(id_1_1)s, %(id_1_2)s)",
+    # Children by their parent's id: the index is (account_id, metric_id).
+    "DELETE FROM plan_reading WHERE plan_reading.metric_id = %(metric_id_1)s",
+    "SELECT level FROM assessment_round_level WHERE round_id IN (%(round_ids_1)s, %(round_ids_2)s)",
+    # The account of another table than the one looked up.
+    "SELECT 1 FROM plan_reading r JOIN plan_metric m ON m.id = r.metric_id WHERE r.id = 1 AND m.account_id = 3",
+]
+
+LOOKUP_MUST_PASS = [
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id = %(a)s AND csm_task.id = %(pk_1)s",
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id IN (SELECT account.id FROM account "
+    "WHERE account.csm_id = %(csm)s) AND csm_task.id = %(id_1)s",
+    "DELETE FROM plan_reading WHERE plan_reading.account_id = %(a)s AND plan_reading.metric_id = %(metric_id_1)s",
+    "SELECT level FROM assessment_round_level WHERE account_id IN (%(a_1)s) AND round_id IN (%(r_1)s, %(r_2)s)",
+    # The account reaches the looked-up table through account_id = account_id.
+    "SELECT 1 FROM plan_reading r JOIN plan_metric m ON m.account_id = r.account_id AND m.id = r.metric_id "
+    "WHERE r.id = 1 AND m.account_id = 3",
+    # Joins on ids are the other rule's business; lookups by other columns are not lookups by id.
+    "SELECT 1 FROM survey_response r JOIN detractor_followup f ON f.response_id = r.id AND f.account_id = r.account_id",
+    "SELECT share_link.id FROM share_link WHERE share_link.token_hash = %(h)s",
+    "SELECT kb_article.id FROM kb_article WHERE kb_article.id = %(id_1)s",
+]
+
+
+@pytest.mark.parametrize("sql", LOOKUP_MUST_FLAG)
+def test_the_checker_flags_a_lookup_by_id_without_the_account(sql):
+    assert lookup_problems(sql), sql
+
+
+@pytest.mark.parametrize("sql", LOOKUP_MUST_PASS)
+def test_the_checker_passes_a_lookup_by_account_and_id(sql):
+    assert lookup_problems(sql) == [], sql
 
 
 ACCOUNT_MARK = "UPDATE account SET data_changed_at = %(now)s WHERE account.id IN (%(id_1)s, %(id_2)s)"
