@@ -450,12 +450,18 @@ def _restricted(scope: exp.Expression, alias: str, name: str, sole: bool) -> boo
 
 
 def _accounted(scope: exp.Expression, aliases: set[str], sole: bool) -> set[str]:
-    """The aliases whose account_id is fixed: by a value, by the outer row, or by equality with such an alias."""
+    """The aliases whose account_id is fixed: by values, by the outer row, or by equality with such an alias.
+
+    `account_id IN (SELECT ...)` does not count: PostgreSQL may scan the table for the id and join the
+    accounts afterwards (it does for an admin's every account), and Citus sends it to every shard.
+    """
     fixed, pairs = set(), []
     for column, other in _conditions(scope):
         if column.name != DISTRIBUTION_COLUMN:
             continue
         owner = column.table or (next(iter(aliases)) if sole else "")
+        if isinstance(other, exp.Subquery) and isinstance(column.parent, exp.In):
+            continue
         if not isinstance(other, exp.Column):
             fixed.add(owner)
         elif other.name == DISTRIBUTION_COLUMN and other.table not in aliases:

@@ -97,6 +97,9 @@ LOOKUP_MUST_FLAG = [
     "SELECT assessment_response.id FROM assessment_response WHERE assessment_response.id = %(pk_1)s FOR UPDATE",
     # The admin's view of every account: a join to account names no account of the task.
     "SELECT csm_task.id FROM csm_task JOIN account ON account.id = csm_task.account_id WHERE csm_task.id = %(id_1)s",
+    # The accounts as a subquery: an admin's is every account, and PostgreSQL scans the table for the id.
+    "SELECT health_warning.id FROM health_warning WHERE health_warning.account_id IN (SELECT account.id FROM account "
+    "WHERE true) AND health_warning.id = %(id_1)s",
     "UPDATE detractor_followup SET note = %(note)s WHERE detractor_followup.id = %(id_1)s",
     "DELETE FROM share_visit WHERE share_visit.id IN (%(id_1_1)s, %(id_1_2)s)",
     # Children by their parent's id: the index is (account_id, metric_id).
@@ -108,8 +111,7 @@ LOOKUP_MUST_FLAG = [
 
 LOOKUP_MUST_PASS = [
     "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id = %(a)s AND csm_task.id = %(pk_1)s",
-    "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id IN (SELECT account.id FROM account "
-    "WHERE account.csm_id = %(csm)s) AND csm_task.id = %(id_1)s",
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id IN (%(ids_1)s, %(ids_2)s) AND csm_task.id = %(id_1)s",
     "DELETE FROM plan_reading WHERE plan_reading.account_id = %(a)s AND plan_reading.metric_id = %(metric_id_1)s",
     "SELECT level FROM assessment_round_level WHERE account_id IN (%(a_1)s) AND round_id IN (%(r_1)s, %(r_2)s)",
     # The account reaches the looked-up table through account_id = account_id.
