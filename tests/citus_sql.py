@@ -31,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 import sqlglot
+from sqlalchemy import ForeignKeyConstraint
 from sqlglot import exp
 
 from models.distribution import DISTRIBUTED, DISTRIBUTION_COLUMN, REFERENCE
@@ -392,7 +393,6 @@ def account_lookup_columns() -> dict[str, frozenset[str]]:
     (account_id, x_id) that point at them.
     """
     import models
-    from sqlalchemy import ForeignKeyConstraint
 
     tables = models.Base.metadata.tables
     keyed = {name for name, table in tables.items()
