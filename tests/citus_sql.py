@@ -19,6 +19,9 @@ matching rows live on the same shard. Its refusals checked here, statement by st
 and, over a transaction's statements in order (order_problems), a write to a reference table after a
 statement that reached several shards.
 
+Apart from Citus's refusals, lookup_problems finds a row looked up by `id` (or a parent's id) alone on a table
+keyed (account_id, id): accepted by Citus, but sent to every shard, and a sequential scan on PostgreSQL.
+
 A derived table or CTE counts as distributed when it reads a distributed table; its `account_id`
 column is taken to be the distribution column. Tables outside the plan (temporary ones) are local.
 """
@@ -28,6 +31,7 @@ import re
 from dataclasses import dataclass
 
 import sqlglot
+from sqlalchemy import ForeignKeyConstraint
 from sqlglot import exp
 
 from models.distribution import DISTRIBUTED, DISTRIBUTION_COLUMN, REFERENCE
@@ -373,3 +377,102 @@ def order_problems(transaction: list[tuple[str, object]]) -> list[str]:
 def _short_sql(sql: str) -> str:
     text = " ".join(sql.split())
     return text if len(text) <= 200 else text[:197] + "..."
+
+
+# --- Lookups by id on a table keyed (account_id, id) --------------------------------------------------
+# The tables of models.db.account_key() keep `id` as the ORM identity, but their primary key index is
+# (account_id, id): a row found by `id` alone is a sequential scan on PostgreSQL and a query to every
+# shard on Citus. The same holds for the children found by their parent's id (`plan_reading.metric_id`),
+# whose foreign key and index are (account_id, metric_id). Whoever looks a row up by id knows its
+# account, and says so.
+
+def account_lookup_columns() -> dict[str, frozenset[str]]:
+    """{table: the id columns that find its rows only together with account_id}.
+
+    `id` of the tables keyed (account_id, id), and the columns of the composite foreign keys
+    (account_id, x_id) that point at them.
+    """
+    import models
+
+    tables = models.Base.metadata.tables
+    keyed = {name for name, table in tables.items()
+             if {DISTRIBUTION_COLUMN, "id"} <= set(table.primary_key.columns.keys())}
+    found = {name: {"id"} for name in keyed}
+    for name, table in tables.items():
+        for key in table.constraints:
+            if isinstance(key, ForeignKeyConstraint) and key.referred_table.name in keyed \
+                    and DISTRIBUTION_COLUMN in key.column_keys:
+                found.setdefault(name, set()).update(set(key.column_keys) - {DISTRIBUTION_COLUMN})
+    return {name: frozenset(columns) for name, columns in found.items()}
+
+
+def lookup_problems(sql: str) -> list[str]:
+    """Each lookup by `id = value` (or `IN (...)`) on a table keyed by (account_id, id) without its account_id."""
+    tree = parse(sql)
+    if tree is None:
+        return []
+    lookups = account_lookup_columns()
+    found = []
+    for scope in tree.find_all(*_SCOPES):
+        tables = {item.alias_or_name: item.name for item in _items(scope) if isinstance(item, exp.Table)}
+        sole = len(tables) == 1
+        looked_up = {alias: column for alias, name in tables.items() for column in sorted(lookups.get(name, ()))
+                     if _restricted(scope, alias, column, sole)}
+        if not looked_up:
+            continue
+        accounted = _accounted(scope, set(tables), sole)
+        found += [f"{tables[alias]} is looked up by {column} without its {DISTRIBUTION_COLUMN}: {_short(scope)}"
+                  for alias, column in looked_up.items() if alias not in accounted]
+    return found
+
+
+def _conditions(scope: exp.Expression):
+    """(column, other side) of the scope's own `=` and `IN` conditions, the column side first when there is one."""
+    for node in scope.find_all(exp.EQ, exp.In):
+        if not _own(node, scope):
+            continue
+        left = node.this
+        right = node.expression if isinstance(node, exp.EQ) else (node.args.get("query") or node.expressions)
+        if isinstance(node, exp.EQ) and not isinstance(left, exp.Column) and isinstance(right, exp.Column):
+            left, right = right, left
+        if isinstance(left, exp.Column):
+            yield left, right
+
+
+def _belongs(column: exp.Column, alias: str, sole: bool) -> bool:
+    return column.table == alias or (not column.table and sole)
+
+
+def _restricted(scope: exp.Expression, alias: str, name: str, sole: bool) -> bool:
+    """Does the scope hold `alias.name = value` or `alias.name IN (...)`, a value rather than another column?"""
+    return any(column.name == name and _belongs(column, alias, sole) and not isinstance(other, exp.Column)
+               for column, other in _conditions(scope))
+
+
+def _accounted(scope: exp.Expression, aliases: set[str], sole: bool) -> set[str]:
+    """The aliases whose account_id is fixed: by values, by the outer row, or by equality with such an alias.
+
+    `account_id IN (SELECT ...)` does not count: PostgreSQL may scan the table for the id and join the
+    accounts afterwards (it does for an admin's every account), and Citus sends it to every shard.
+    """
+    fixed, pairs = set(), []
+    for column, other in _conditions(scope):
+        if column.name != DISTRIBUTION_COLUMN:
+            continue
+        owner = column.table or (next(iter(aliases)) if sole else "")
+        if isinstance(other, exp.Subquery) and isinstance(column.parent, exp.In):
+            continue
+        if not isinstance(other, exp.Column):
+            fixed.add(owner)
+        elif other.name == DISTRIBUTION_COLUMN and other.table not in aliases:
+            fixed.add(owner)  # correlated with the outer query's row, one account per row
+        elif other.name == DISTRIBUTION_COLUMN:
+            pairs.append((owner, other.table))
+    changed = True
+    while changed:
+        changed = False
+        for left, right in pairs:
+            if (left in fixed) != (right in fixed):
+                fixed |= {left, right}
+                changed = True
+    return fixed

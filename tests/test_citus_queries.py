@@ -2,8 +2,9 @@
 
 The demo is seeded into PostgreSQL, the commands run (`health recompute`, `surveys send`,
 `playbooks run`), a batch of events for two accounts is ingested, and every page each role reaches is
-opened; each statement sent to the server is recorded and parsed. The checker itself is tested on small
-statements that Citus refuses and accepts.
+opened, and the staff's buttons that find a row by its id are pressed; each statement sent to the server is
+recorded and parsed. Besides Citus's refusals, a lookup by id on a table keyed (account_id, id) must name the
+account (tests/citus_sql.py, lookup_problems). The checker itself is tested on small statements.
 """
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ from collections import defaultdict
 from datetime import timedelta
 
 import pytest
+from flask import url_for
 from sqlalchemy import and_, event, func, select
 
 from analytics.usage.ingest import ingest_events
 from models.accounts import Account, User
-from models.maturity import AssessmentRound
 from surveys.maturity import services as maturity
 from models.db import Session, utcnow
+from models.health import HealthWarning
+from models.plans import PlanMetric
+from models.playbooks import CsmTask
 from models.surveys import DetractorFollowup, SurveyResponse
-from tests.citus_sql import order_problems, parse, problems
+from tests.citus_sql import lookup_problems, order_problems, parse, problems
 from tests.demo_site import csrf_token_of, role_pages, seed_demo_site, signed_in_client
 
 # Statements known to distribute for a reason the checker does not see. Keep it short; say why.
@@ -87,6 +91,49 @@ def test_the_checker_passes_what_citus_distributes(sql):
     assert problems(sql) == [], sql
 
 
+# Lookups by id on tables keyed (account_id, id): the id alone is a scan on PostgreSQL and every shard on Citus.
+LOOKUP_MUST_FLAG = [
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.id = %(pk_1)s",
+    "SELECT assessment_response.id FROM assessment_response WHERE assessment_response.id = %(pk_1)s FOR UPDATE",
+    # The admin's view of every account: a join to account names no account of the task.
+    "SELECT csm_task.id FROM csm_task JOIN account ON account.id = csm_task.account_id WHERE csm_task.id = %(id_1)s",
+    # The accounts as a subquery: an admin's is every account, and PostgreSQL scans the table for the id.
+    "SELECT health_warning.id FROM health_warning WHERE health_warning.account_id IN (SELECT account.id FROM account "
+    "WHERE true) AND health_warning.id = %(id_1)s",
+    "UPDATE detractor_followup SET note = %(note)s WHERE detractor_followup.id = %(id_1)s",
+    "DELETE FROM share_visit WHERE share_visit.id IN (%(id_1_1)s, %(id_1_2)s)",
+    # Children by their parent's id: the index is (account_id, metric_id).
+    "DELETE FROM plan_reading WHERE plan_reading.metric_id = %(metric_id_1)s",
+    "SELECT level FROM assessment_round_level WHERE round_id IN (%(round_ids_1)s, %(round_ids_2)s)",
+    # The account of another table than the one looked up.
+    "SELECT 1 FROM plan_reading r JOIN plan_metric m ON m.id = r.metric_id WHERE r.id = 1 AND m.account_id = 3",
+]
+
+LOOKUP_MUST_PASS = [
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id = %(a)s AND csm_task.id = %(pk_1)s",
+    "SELECT csm_task.id FROM csm_task WHERE csm_task.account_id IN (%(ids_1)s, %(ids_2)s) AND csm_task.id = %(id_1)s",
+    "DELETE FROM plan_reading WHERE plan_reading.account_id = %(a)s AND plan_reading.metric_id = %(metric_id_1)s",
+    "SELECT level FROM assessment_round_level WHERE account_id IN (%(a_1)s) AND round_id IN (%(r_1)s, %(r_2)s)",
+    # The account reaches the looked-up table through account_id = account_id.
+    "SELECT 1 FROM plan_reading r JOIN plan_metric m ON m.account_id = r.account_id AND m.id = r.metric_id "
+    "WHERE r.id = 1 AND m.account_id = 3",
+    # Joins on ids are the other rule's business; lookups by other columns are not lookups by id.
+    "SELECT 1 FROM survey_response r JOIN detractor_followup f ON f.response_id = r.id AND f.account_id = r.account_id",
+    "SELECT share_link.id FROM share_link WHERE share_link.token_hash = %(h)s",
+    "SELECT kb_article.id FROM kb_article WHERE kb_article.id = %(id_1)s",
+]
+
+
+@pytest.mark.parametrize("sql", LOOKUP_MUST_FLAG)
+def test_the_checker_flags_a_lookup_by_id_without_the_account(sql):
+    assert lookup_problems(sql), sql
+
+
+@pytest.mark.parametrize("sql", LOOKUP_MUST_PASS)
+def test_the_checker_passes_a_lookup_by_account_and_id(sql):
+    assert lookup_problems(sql) == [], sql
+
+
 ACCOUNT_MARK = "UPDATE account SET data_changed_at = %(now)s WHERE account.id IN (%(id_1)s, %(id_2)s)"
 ALL_SHARDS = "DELETE FROM usage_user_day WHERE account_id IN (%(ids_1)s, %(ids_2)s) AND day >= %(horizon)s"
 ONE_SHARD = "SELECT count(*) FROM usage_user_day WHERE usage_user_day.account_id = %(account_id_1)s"
@@ -135,12 +182,44 @@ def _answer_an_assessment() -> str:
         response = maturity.start_response(account, person)
         if response.status == "submitted":
             continue
-        model = Session.get(AssessmentRound, response.round_id).model
+        model = maturity.round_of(response).model
         maturity.save_answers(response, person, {question.id: next(o.id for o in question.options if o.level == 2)
                                                  for dimension in model.dimensions for question in dimension.questions})
         maturity.submit_response(response, person)
         return response.status
     return "nobody left to answer"
+
+
+def _staff_actions(app, site) -> None:
+    """The lookups by id of the staff's buttons: a task done and undone, a warning acknowledged, a metric's
+    reading, comment and deletion, each as the role that may do it."""
+    with app.test_request_context():
+        csm = Session.scalar(select(User).where(User.email == site.logins["csm"]))
+        task = Session.scalar(select(CsmTask).join(Account, Account.id == CsmTask.account_id)
+                              .where(Account.csm_id == csm.id).order_by(CsmTask.id).limit(1))
+        warning = Session.scalar(select(HealthWarning).where(HealthWarning.acknowledged_at.is_(None))
+                                 .order_by(HealthWarning.id).limit(1))
+        metric = Session.scalar(select(PlanMetric).where(PlanMetric.source == "reported").order_by(PlanMetric.id).limit(1))
+        assert task is not None and warning is not None and metric is not None, "the demo lacks a task, warning or metric"
+        ext = Session.get(Account, metric.account_id).external_id
+        metric_page = url_for("plan.metric", ext=ext, metric_id=metric.id)
+        actions = [  # (role, a page holding a form, the button's url, the form's fields)
+            ("csm", url_for("playbooks.tasks"), url_for("playbooks.task_done", task_id=task.id), {}),
+            ("admin", url_for("playbooks.tasks"), url_for("playbooks.task_undo", task_id=task.id), {}),
+            ("admin", "/csm/", url_for("csm.acknowledge", warning_id=warning.id), {}),
+            ("admin", metric_page, url_for("plan.add_metric_reading", ext=ext, metric_id=metric.id),
+             {"value": "12", "day": utcnow().date().isoformat(), "note": "From the review"}),
+            ("admin", metric_page, url_for("plan.add_metric_comment", ext=ext, metric_id=metric.id),
+             {"body": "Going the right way"}),
+            ("admin", url_for("plan.edit_metric", ext=ext, metric_id=metric.id),
+             url_for("plan.delete_metric_view", ext=ext, metric_id=metric.id), {"confirm": "y"}),
+        ]
+    clients = {}
+    for role, page, url, data in actions:
+        client = clients.get(role) or clients.setdefault(role, signed_in_client(app, site.logins[role]))
+        token = csrf_token_of(client.get(page).get_data(as_text=True))
+        done = client.post(url, data={**data, "csrf_token": token})
+        assert done.status_code in (302, 303), f"{url}: {done.status_code}"
 
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
@@ -212,6 +291,8 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
         with app.app_context():
             assert _answer_an_assessment() == "submitted"
             Session.commit()
+        step[0] = "staff actions"
+        _staff_actions(app, site)
         step[0] = "pages"
         pages = role_pages(site)
     finally:
@@ -230,4 +311,7 @@ def test_every_statement_of_the_demo_commands_and_pages_distributes(app, tmp_pat
     for step_name, ran in finished:
         found += [f"[{step_name}] {problem}" for problem in order_problems(ran)]
     assert not found, f"{len(found)} statements Citus would refuse:\n" + "\n".join(sorted(set(found)))
+    unkeyed = sorted({f"[{', '.join(sorted(set(statements[sql])))}] {problem}"
+                      for sql in parsed for problem in lookup_problems(sql)})
+    assert not unkeyed, f"{len(unkeyed)} lookups by id without the account:\n" + "\n".join(unkeyed)
     assert time.perf_counter() - started < 120

@@ -69,15 +69,17 @@ def usage_values(account_ids: Iterable[int], as_of: date) -> dict[tuple[int, str
     return values
 
 
-def latest_readings(metric_ids: Iterable[int], as_of: date) -> dict[int, tuple[date, float]]:
+def latest_readings(metrics: Iterable[PlanMetric], as_of: date) -> dict[int, tuple[date, float]]:
     """The latest reading on or before as_of of each metric: {metric id: (day, value)}."""
-    ids = sorted(set(metric_ids))
+    metrics = list(metrics)
+    ids = sorted({m.id for m in metrics})
     if not ids:
         return {}
     # Grouped and joined on account_id too: on Citus both sides are then read on the account's shard.
     latest = (
         select(PlanReading.account_id, PlanReading.metric_id, func.max(PlanReading.day).label("day"))
-        .where(PlanReading.metric_id.in_(ids), PlanReading.day <= as_of)
+        .where(PlanReading.account_id.in_(sorted({m.account_id for m in metrics})), PlanReading.metric_id.in_(ids),
+               PlanReading.day <= as_of)
         .group_by(PlanReading.account_id, PlanReading.metric_id)
         .subquery()
     )
@@ -94,7 +96,7 @@ def current_values(metrics: list[PlanMetric], as_of: date) -> dict[int, tuple[da
     """Each metric's current value and the day it holds for: usage from rollups, reported from readings."""
     usage_accounts = [m.account_id for m in metrics if m.source == "usage"]
     usage = usage_values(usage_accounts, as_of)
-    reported = latest_readings([m.id for m in metrics if m.source == "reported"], as_of)
+    reported = latest_readings([m for m in metrics if m.source == "reported"], as_of)
     values: dict[int, tuple[date, float]] = {}
     for metric in metrics:
         if metric.source == "usage":
@@ -159,7 +161,7 @@ def readings_of(metric: PlanMetric) -> list[tuple[PlanReading, User | None]]:
     rows = Session.execute(
         select(PlanReading, User)
         .outerjoin(User, User.id == PlanReading.entered_by_id)
-        .where(PlanReading.metric_id == metric.id)
+        .where(PlanReading.account_id == metric.account_id, PlanReading.metric_id == metric.id)
         .order_by(PlanReading.day.desc())
     )
     return [(row.PlanReading, row.User) for row in rows]
@@ -170,7 +172,7 @@ def comments_of(metric: PlanMetric) -> list[tuple[PlanComment, User | None]]:
     rows = Session.execute(
         select(PlanComment, User)
         .outerjoin(User, User.id == PlanComment.author_id)
-        .where(PlanComment.metric_id == metric.id)
+        .where(PlanComment.account_id == metric.account_id, PlanComment.metric_id == metric.id)
         .order_by(PlanComment.created_at, PlanComment.id)
     )
     return [(row.PlanComment, row.User) for row in rows]
@@ -182,7 +184,8 @@ def chart_points(metric: PlanMetric, as_of: date | None = None) -> list[tuple[da
     points = dict(
         Session.execute(
             select(PlanReading.day, PlanReading.value)
-            .where(PlanReading.metric_id == metric.id, PlanReading.day <= as_of)
+            .where(PlanReading.account_id == metric.account_id, PlanReading.metric_id == metric.id,
+                   PlanReading.day <= as_of)
             .order_by(PlanReading.day)
         ).all()
     )

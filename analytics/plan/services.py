@@ -123,8 +123,10 @@ def update_metric(
 
 def delete_metric(metric: PlanMetric, account: Account) -> None:
     """Remove a metric with its readings and comments."""
-    Session.execute(delete(PlanComment).where(PlanComment.metric_id == metric.id))
-    Session.execute(delete(PlanReading).where(PlanReading.metric_id == metric.id))
+    Session.execute(delete(PlanComment).where(PlanComment.account_id == metric.account_id,
+                                              PlanComment.metric_id == metric.id))
+    Session.execute(delete(PlanReading).where(PlanReading.account_id == metric.account_id,
+                                              PlanReading.metric_id == metric.id))
     Session.delete(metric)
     _touch(account)
     Session.flush()
@@ -148,7 +150,8 @@ def add_reading(
     note = (note or "").strip()
     if len(note) > 500:
         raise PlanInputError("note", "Keep the note to 500 characters or fewer.")
-    reading = Session.scalar(select(PlanReading).where(PlanReading.metric_id == metric.id, PlanReading.day == day))
+    reading = Session.scalar(select(PlanReading).where(PlanReading.account_id == metric.account_id,
+                                                       PlanReading.metric_id == metric.id, PlanReading.day == day))
     if reading is None:
         reading = PlanReading(account_id=metric.account_id, metric_id=metric.id, day=day)
         Session.add(reading)
@@ -183,7 +186,8 @@ def record_usage_readings(as_of: date | None = None) -> int:
     if not metrics:
         return 0
     existing = set(Session.scalars(
-        select(PlanReading.metric_id).where(PlanReading.metric_id.in_([m.id for m in metrics]), PlanReading.day == as_of)
+        select(PlanReading.metric_id).where(PlanReading.account_id.in_(sorted({m.account_id for m in metrics})),
+                                            PlanReading.metric_id.in_([m.id for m in metrics]), PlanReading.day == as_of)
     ))
     values = usage_values([m.account_id for m in metrics], as_of)
     rows = [

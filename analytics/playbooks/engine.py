@@ -283,7 +283,7 @@ class _Run:
         self.report.entered_ids.extend(e.account_id for e in fresh)
         reached: dict[int, set[int]] = {}
         for episode_id, user_id in Session.execute(select(PlaybookSend.episode_id, PlaybookSend.user_id).where(
-                PlaybookSend.playbook_id == playbook.id,
+                PlaybookSend.playbook_id == playbook.id, PlaybookSend.account_id.in_(sorted(member_ids) or [-1]),
                 PlaybookSend.episode_id.in_([open_episodes[i].id for i in member_ids] or [-1]))):
             reached.setdefault(episode_id, set()).add(user_id)
         for account in accounts:

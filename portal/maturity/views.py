@@ -31,7 +31,8 @@ def _my_draft(account):
     response = None
     if assessment_round is not None:
         response = Session.scalar(select(AssessmentResponse).where(
-            AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.user_id == current_user.id))
+            AssessmentResponse.account_id == account.id, AssessmentResponse.round_id == assessment_round.id,
+            AssessmentResponse.user_id == current_user.id))
     return assessment_round, model, response
 
 
@@ -173,7 +174,7 @@ def chart_compare(ext: str):
     if not rounds:
         return _empty("No assessment has been submitted yet, so there is nothing to compare.")
     latest, previous = rounds[-1], (rounds[-2] if len(rounds) > 1 else None)
-    levels = queries.levels_by_dimension_name([r.id for r in rounds[-2:]])
+    levels = queries.levels_by_dimension_name(rounds[-2:])
     names = [d.name for d in latest.model.dimensions if d.name in levels[latest.id]]
     figure = comparison_figure(
         names, levels[latest.id], levels[previous.id] if previous else None, queries.level_names_of(latest.model_id),
@@ -189,7 +190,7 @@ def chart_history(ext: str):
     rounds = queries.rounds_with_results(account.id)
     if not rounds:
         return _empty("No assessment has been submitted yet; the history starts with the first one.")
-    levels = queries.levels_by_dimension_name([r.id for r in rounds])
+    levels = queries.levels_by_dimension_name(rounds)
     names = list(dict.fromkeys(name for r in rounds for name in
                                [d.name for d in r.model.dimensions if d.name in levels[r.id]]))
     series = {name: [levels[r.id].get(name) for r in rounds] for name in names}
@@ -210,7 +211,7 @@ def chart_peers(ext: str):
         return _empty(f"The peer comparison appears once at least {MIN_PEERS} other accounts of the same tier have "
                       "an assessment result, so that no single account can be recognised.")
     latest = rounds[-1]
-    own = {**queries.levels_by_dimension_name([latest.id])[latest.id], "Overall": latest.overall_level}
+    own = {**queries.levels_by_dimension_name([latest])[latest.id], "Overall": latest.overall_level}
     names = [d.name for d in latest.model.dimensions] + ["Overall"]
     figure = benchmark_figure(names, own, benchmark["quartiles"], queries.level_names_of(latest.model_id),
                               account.name, benchmark["tier"])

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 from models.accounts import Account, User
 from models.db import Session
 from models.playbooks import CsmTask, Playbook, Segment
-from portal.access import visible_accounts_clause
+from portal.access import visible_account_ids, visible_accounts_clause
 
 
 def _owned(model, user: User):
@@ -77,8 +77,7 @@ def tasks_for(user: User, done: bool) -> list[tuple[CsmTask, Account]]:
 
 def task_or_404(task_id: int, user: User) -> CsmTask:
     """A task by id, only on an account the user may see; 404 otherwise."""
-    task = Session.scalar(select(CsmTask).join(Account, Account.id == CsmTask.account_id)
-                          .where(CsmTask.id == task_id, visible_accounts_clause(user)))
+    task = Session.scalar(select(CsmTask).where(CsmTask.account_id.in_(visible_account_ids(user)), CsmTask.id == task_id))
     if task is None:
         abort(404, "No such task.")
     return task

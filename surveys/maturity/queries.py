@@ -76,12 +76,15 @@ def rounds_with_results(account_id: int) -> list[AssessmentRound]:
         .order_by(AssessmentRound.opened_at, AssessmentRound.id)))
 
 
-def levels_by_dimension_name(round_ids: list[int]) -> dict[int, dict[str, int]]:
-    """round id -> {dimension name: level} (names compare dimensions across model versions)."""
+def levels_by_dimension_name(rounds) -> dict[int, dict[str, int]]:
+    """round id -> {dimension name: level} of these rounds (anything with account_id and id), compared by name."""
+    round_ids = [r.id for r in rounds]
     rows = Session.execute(
         select(AssessmentRoundLevel.round_id, MaturityDimension.name, AssessmentRoundLevel.level)
         .join(MaturityDimension, MaturityDimension.id == AssessmentRoundLevel.dimension_id)
-        .where(AssessmentRoundLevel.round_id.in_(round_ids))
+        # The accounts too: the key is (account_id, round_id, ...), and a page's rounds are one account's.
+        .where(AssessmentRoundLevel.account_id.in_(sorted({r.account_id for r in rounds})),
+               AssessmentRoundLevel.round_id.in_(round_ids))
     ).all()
     found: dict[int, dict[str, int]] = {round_id: {} for round_id in round_ids}
     for row in rows:
@@ -131,7 +134,8 @@ def round_results(assessment_round: AssessmentRound) -> list[DimensionResult]:
     level_names = {level.number: level.name for level in assessment_round.model.levels}
     top = max(level_names)
     stored = {row.dimension_id: row for row in Session.scalars(
-        select(AssessmentRoundLevel).where(AssessmentRoundLevel.round_id == assessment_round.id))}
+        select(AssessmentRoundLevel).where(AssessmentRoundLevel.account_id == assessment_round.account_id,
+                                           AssessmentRoundLevel.round_id == assessment_round.id))}
     results, slugs, features, wanted = [], set(), set(), {}
     for dimension in assessment_round.model.dimensions:
         row = stored.get(dimension.id)
@@ -234,7 +238,7 @@ def peer_benchmark(account_id: int) -> dict | None:
     )
     latest = Session.execute(select(ranked.c.id, ranked.c.account_id, ranked.c.overall_level)
                              .where(ranked.c.rank == 1)).all()
-    by_round = levels_by_dimension_name([row.id for row in latest])
+    by_round = levels_by_dimension_name(latest)
     cohort = {row.account_id: {**by_round[row.id], "Overall": row.overall_level} for row in latest}
     quartiles = scoring.benchmark(cohort, account_id)
     if quartiles is None:
@@ -273,7 +277,8 @@ def usage_inference(assessment_round: AssessmentRound, today: date | None = None
              for row in links]  # a key feature without a display name is called by its key
     used_names = {name for _d, _l, feature, name in links if feature in used_keys}
     own = {row.dimension_id: row.level for row in Session.scalars(
-        select(AssessmentRoundLevel).where(AssessmentRoundLevel.round_id == assessment_round.id))}
+        select(AssessmentRoundLevel).where(AssessmentRoundLevel.account_id == assessment_round.account_id,
+                                           AssessmentRoundLevel.round_id == assessment_round.id))}
     views = []
     for dimension in assessment_round.model.dimensions:
         if dimension.id not in own:

@@ -153,7 +153,8 @@ def start_response(account: Account, user: User) -> AssessmentResponse:
         Session.add(assessment_round)
         Session.flush()
     response = Session.scalar(select(AssessmentResponse).where(
-        AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.user_id == user.id))
+        AssessmentResponse.account_id == account.id, AssessmentResponse.round_id == assessment_round.id,
+        AssessmentResponse.user_id == user.id))
     if response is None:
         response = AssessmentResponse(round_id=assessment_round.id, account_id=account.id, user_id=user.id)
         Session.add(response)
@@ -161,8 +162,14 @@ def start_response(account: Account, user: User) -> AssessmentResponse:
     return response
 
 
+def round_of(response: AssessmentResponse) -> AssessmentRound:
+    """The round a response answers, found by its whole key (account_id, id): an index probe, one shard."""
+    return Session.scalars(select(AssessmentRound).where(AssessmentRound.account_id == response.account_id,
+                                                         AssessmentRound.id == response.round_id)).one()
+
+
 def _check_draft(response: AssessmentResponse, user: User) -> AssessmentRound:
-    assessment_round = Session.get(AssessmentRound, response.round_id)
+    assessment_round = round_of(response)
     _check_respondent(Session.get(Account, assessment_round.account_id), user)
     if response.user_id != user.id:
         raise ServiceError("This draft belongs to another respondent.")
@@ -207,7 +214,7 @@ def save_answers(response: AssessmentResponse, user: User, answers: dict[int, in
 
 def unanswered_dimensions(response: AssessmentResponse) -> list[str]:
     """Names of the dimensions with a question this response has not answered yet."""
-    assessment_round = Session.get(AssessmentRound, response.round_id)
+    assessment_round = round_of(response)
     answered = {a.question_id for a in response.answers}
     rows = Session.execute(
         select(MaturityDimension.name, MaturityQuestion.id)
@@ -221,7 +228,9 @@ def unanswered_dimensions(response: AssessmentResponse) -> list[str]:
 def submit_response(response: AssessmentResponse, user: User) -> AssessmentRound:
     """Submit a complete draft, recompute the round's result, count the engagement, warn the CSM of a drop."""
     # Lock the response so two submits of the same draft at once count it once.
-    Session.refresh(response, with_for_update=True)
+    Session.scalars(select(AssessmentResponse).where(AssessmentResponse.account_id == response.account_id,
+                                                     AssessmentResponse.id == response.id)
+                    .with_for_update().execution_options(populate_existing=True)).one()
     assessment_round = _check_draft(response, user)
     missing = unanswered_dimensions(response)
     if missing:
@@ -249,7 +258,8 @@ def recompute_round(assessment_round: AssessmentRound) -> None:
                AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.status == "submitted")
     ).all()
     result = combine([(row.dimension_id, row.level) for row in rows])
-    Session.execute(delete(AssessmentRoundLevel).where(AssessmentRoundLevel.round_id == assessment_round.id))
+    Session.execute(delete(AssessmentRoundLevel).where(AssessmentRoundLevel.account_id == assessment_round.account_id,
+                                                       AssessmentRoundLevel.round_id == assessment_round.id))
     if result is None:
         return
     Session.add_all(
@@ -258,7 +268,8 @@ def recompute_round(assessment_round: AssessmentRound) -> None:
         for dimension, level in result.dimension_levels.items())
     assessment_round.overall_level = result.overall
     assessment_round.respondents = Session.scalar(select(func.count()).select_from(AssessmentResponse).where(
-        AssessmentResponse.round_id == assessment_round.id, AssessmentResponse.status == "submitted"))
+        AssessmentResponse.account_id == assessment_round.account_id, AssessmentResponse.round_id == assessment_round.id,
+        AssessmentResponse.status == "submitted"))
     assessment_round.taken_on = utcnow().date()
     Session.flush()
 
