@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 DATE_FORMAT = "%-d %b %Y"
+# The figures look a week past a period's end (the day after it, the Sunday of its week), which the
+# calendar cannot do in its last days; query dates after this day are refused with a sentence instead.
+LAST_QUERY_DAY = date(9998, 12, 31)
 
 
 def _add_months(day: date, months: int) -> date:

@@ -15,7 +15,7 @@ from core.tiers import TIERS
 from core.tabular import FORMATS, Table, render
 from models.db import utcnow
 from portal.access import account_or_404, staff_required, visible_accounts_clause
-from core.period import Period
+from core.period import LAST_QUERY_DAY, Period
 from portal.exports import tables
 from portal.exports.portfolio import portfolio_rows
 from core.branding import get_brand
@@ -39,9 +39,12 @@ def _date(name: str) -> date | None:
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(422, f"'{name}' must be an ISO date like 2026-01-31.")
+    if day > LAST_QUERY_DAY:
+        abort(422, f"'{name}' must be on or before {LAST_QUERY_DAY.isoformat()}.")
+    return day
 
 
 def _period(default_days: int = 30) -> Period:

@@ -192,7 +192,8 @@ def test_events_of_today_keep_the_default_period_cached(app, client, world, usag
     assert "figures" in builds  # a period that includes today is rebuilt
 
 
-@pytest.mark.parametrize("query", ["?start=nope", "?start=2026-02-10&end=2026-02-01", "?start=2000-01-01&end=2026-01-01"])
+@pytest.mark.parametrize("query", ["?start=nope", "?start=2026-02-10&end=2026-02-01", "?start=2000-01-01&end=2026-01-01",
+                                   "?start=9999-12-31&end=9999-12-31"])
 def test_chart_json_refuses_bad_dates_with_400(client, world, query):
     sign_in(client, world["customer_a"])
     assert client.get(f"/accounts/ALPHA/charts/active_users.json{query}").status_code == 400
