@@ -17,7 +17,7 @@ from models.db import Session, utcnow
 from models.usage import EngagementEvent
 from portal.access import account_or_404
 from portal.charts import cached_chart, chart_response
-from core.period import LAST_QUERY_DAY, Period
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY, Period
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 
@@ -60,6 +60,9 @@ class PeriodForm(FlaskForm):
             return False
         if self.start.data > self.end.data:
             self.start.errors.append("The first day must not be after the last day.")
+            return False
+        if self.start.data < FIRST_PERIOD_DAY:
+            self.start.errors.append(f"The first day must be on or after {FIRST_PERIOD_DAY.isoformat()}.")
             return False
         if (self.end.data - self.start.data).days + 1 > MAX_PERIOD_DAYS:
             self.start.errors.append(f"Pick at most {MAX_PERIOD_DAYS} days.")

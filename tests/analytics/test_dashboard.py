@@ -123,6 +123,7 @@ def test_period_picker_sets_the_period_of_every_chart(client, world, usage, quer
     ("?range=custom&start=2026-02-10&end=2026-02-01", "must not be after the last day"),
     ("?range=custom&start=yesterday&end=2026-02-01", "Enter the first day as a date"),
     ("?range=custom&start=2020-01-01&end=2026-02-01", "Pick at most"),
+    ("?range=custom&start=0001-01-01&end=0001-01-31", "on or after 1900-01-01"),
     ("?range=7", "Choose a period from the list."),
 ])
 def test_period_picker_explains_a_bad_choice_and_keeps_the_default(client, world, query, message):
