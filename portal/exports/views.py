@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from analytics.cohorts.tables import cohort_data
 from core.tiers import TIERS
 from core.tabular import FORMATS, Table, render
+from core.validation import row_id
 from models.db import utcnow
 from portal.access import account_or_404, staff_required, visible_accounts_clause
 from core.period import LAST_QUERY_DAY, Period
@@ -108,7 +109,7 @@ def staff_table(table: str, fmt: str):
     """The portfolio, its open warnings or the cohorts, for the accounts this user sees (admin: ?csm= narrows)."""
     if table not in STAFF_TABLES:
         abort(404, "No such table.")
-    csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else None
+    csm_id = request.args.get("csm", type=row_id) if current_user.role == "admin" else None
     if table == "cohorts":  # the filters of the cohorts page
         tier = request.args.get("tier") if request.args.get("tier") in TIERS else None
         by = "quarter" if request.args.get("by") == "quarter" else "month"
