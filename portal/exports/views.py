@@ -16,7 +16,7 @@ from core.tabular import FORMATS, Table, render
 from core.validation import row_id
 from models.db import utcnow
 from portal.access import account_or_404, staff_required, visible_accounts_clause
-from core.period import LAST_QUERY_DAY, Period
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY, Period
 from portal.exports import tables
 from portal.exports.portfolio import portfolio_rows
 from core.branding import get_brand
@@ -151,5 +151,7 @@ def account_deck(ext: str):
         else quarter_periods(utcnow().date())
     if period.start > period.end or period.days > MAX_REVIEW_DAYS or period.end > utcnow().date():
         abort(422, f"A review runs from 'start' to 'end', at most {MAX_REVIEW_DAYS} days, ending by today.")
+    if period.start < FIRST_PERIOD_DAY:
+        abort(422, f"A review starts on or after {FIRST_PERIOD_DAY.isoformat()}.")
     snapshot = take_snapshot(account, period)
     return _deck_response(snapshot, f"review-{_safe(account.external_id)}-{period.end.isoformat()}")
