@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 DATE_FORMAT = "%-d %b %Y"
+# The figures look a week past a period's end (the day after it, the Sunday of its week), which the
+# calendar cannot do in its last days; query dates after this day are refused with a sentence instead.
+LAST_QUERY_DAY = date(9998, 12, 31)
+# A period shown beside the one before it (dashboard, review links) must leave that one room in the calendar;
+# no product usage predates this day.
+FIRST_PERIOD_DAY = date(1900, 1, 1)
 
 
 def _add_months(day: date, months: int) -> date:

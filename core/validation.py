@@ -37,6 +37,18 @@ def parse_date(value: str | date | None, what: str, field: str | None = None) ->
         raise ServiceError(f"{what} must be a date written YYYY-MM-DD, not {value!r}.", field) from None
 
 
+MAX_ROW_ID = 2**63 - 1  # the largest key a BIGINT (and SQLite's INTEGER) holds
+
+
+def row_id(text: str) -> int:
+    """A query-string id or page number for `request.args.get(name, type=row_id)`; ValueError (so the
+    default applies) unless it is a whole number from 1 to MAX_ROW_ID, which the database can compare."""
+    number = int(text)
+    if not 1 <= number <= MAX_ROW_ID:
+        raise ValueError(f"{text!r} is not a row id")
+    return number
+
+
 def parse_amount(value: str | Decimal, what: str, field: str | None = None) -> Decimal:
     """A non-negative money amount."""
     try:

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY
 from core.tokens import new_token
 from core.validation import FieldErrors, ServiceError, normalise_email, parse_amount, parse_date
 from models.accounts import ROLES, Account, ApiToken, User
@@ -104,8 +105,17 @@ def _account_checks(*, name, external_id, arr, seats, csm_email, renewal, since,
     checks.check("seats", lambda: _seats(seats))
     checks.check("csm", lambda: csm_by_email(csm_email) if csm_email else None)
     checks.check("renewal_date", lambda: parse_date(renewal, "The renewal date", "renewal"))
-    checks.check("customer_since", lambda: parse_date(since, "The customer-since date", "since"))
+    checks.check("customer_since", lambda: _since_day(since))
     return checks
+
+
+def _since_day(since) -> date | None:
+    """The customer-since date; a day outside the figures' calendar (cohort ages, comparison periods) is refused."""
+    day = parse_date(since, "The customer-since date", "since")
+    if day is not None and not FIRST_PERIOD_DAY <= day <= LAST_QUERY_DAY:
+        raise ServiceError(f"The customer-since date must be from {FIRST_PERIOD_DAY.isoformat()} to "
+                           f"{LAST_QUERY_DAY.isoformat()}, not {day.isoformat()}.", "since")
+    return day
 
 
 def _free_external_id(external_id: str | None, current: Account | None = None) -> str:

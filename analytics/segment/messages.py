@@ -83,6 +83,8 @@ def parse_body(data: bytes, call: str | None, received_at: datetime) -> list[Mes
         body = json.loads(data)
     except (ValueError, UnicodeDecodeError):
         raise BodyRefused(400, "The body is not valid JSON.") from None
+    except RecursionError:  # arrays or objects nested thousands deep: no Segment library sends that
+        raise BodyRefused(400, "The body nests arrays or objects too deeply to be read.") from None
     if not isinstance(body, dict):
         raise BodyRefused(422, "The body must be a JSON object.")
     if call is None:

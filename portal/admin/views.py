@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 
 from analytics.revenue.history import arr_history
 from analytics.revenue.services import record_arr_change
+from core.validation import row_id
 from models.accounts import Account, ApiToken, User
 from models.db import Session
 from portal import services
@@ -72,8 +73,11 @@ def _user_or_404(user_id: int) -> User:
     return user
 
 
+MAX_PAGE = 10_000_000  # a page past every row shows none; far beyond, the row offset would overflow an integer
+
+
 def _page() -> int:
-    return max(1, request.args.get("page", 1, type=int) or 1)
+    return min(request.args.get("page", 1, type=row_id), MAX_PAGE)
 
 
 @bp.get("/")

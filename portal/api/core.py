@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, g, request
 from sqlalchemy import select
 from werkzeug.exceptions import UnprocessableEntity
 
+from core.period import LAST_QUERY_DAY
 from core.tokens import hash_token
 from models.accounts import Account, ApiToken, User
 from models.db import Session, utcnow
@@ -99,7 +100,10 @@ def json_body() -> Any:
     """The parsed JSON body; 415 for another Content-Type, 400 for malformed JSON."""
     if not request.is_json:
         abort(415)
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # arrays or objects nested thousands deep exhaust the parser's stack
+        abort(400, "The body nests arrays or objects too deeply to be read.")
     if data is None:
         abort(400, "The body is not valid JSON.")
     raw = request.get_data(cache=True)
@@ -141,9 +145,12 @@ def parse_iso_date(value: str | None, name: str) -> date | None:
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         invalid(f"'{name}' must be an ISO date like 2026-01-31.")
+    if day > LAST_QUERY_DAY:
+        invalid(f"'{name}' must be on or before {LAST_QUERY_DAY.isoformat()}.")
+    return day
 
 
 def date_range(default_days: int = 30) -> tuple[date, date]:

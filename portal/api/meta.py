@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from portal.api import events, forecast, health, kb, revenue, surveys, usage
+from portal.api import events, forecast, health, kb, revenue, segment, surveys, usage
 from portal.api.core import api_blueprint
 
 bp = api_blueprint("api_meta", __name__)
 
 # Modules that contribute OPENAPI_PATHS, in the order they are listed.
-RESOURCE_MODULES = (events, usage, surveys, kb, health, revenue, forecast)
+RESOURCE_MODULES = (events, usage, surveys, kb, health, revenue, forecast, segment)
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -61,7 +61,8 @@ def build_openapi() -> dict:
         "info": {"title": "Customer Success Portal API", "version": "1"},
         "servers": [{"url": "/"}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                "segmentWriteKey": {"type": "http", "scheme": "basic"}},
             "schemas": {"Error": ERROR_SCHEMA},
         },
         "security": [{"bearer": []}],

@@ -105,3 +105,38 @@ def batch():
 def single(call: str):
     """One Segment call (track, identify, group, page, screen, alias)."""
     return _receive(call)
+
+
+_SEGMENT_ERRORS = {code: {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                   for code, text in (("400", "Malformed JSON or gzip"), ("401", "No admin's API token as the write key"),
+                                      ("413", "Body over 500 KB, or a message over 32 KB"), ("415", "Not JSON"),
+                                      ("422", "Invalid messages; nothing stored"))}
+_SEGMENT_OPERATION = {
+    "security": [{"segmentWriteKey": []}],
+    "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
+    "responses": {
+        "200": {"description": "Received", "content": {"application/json": {"schema": {
+            "type": "object", "properties": {"success": {"type": "boolean"}}}}}},
+        **_SEGMENT_ERRORS,
+    },
+}
+
+# OpenAPI path items contributed to /api/v1/openapi.json: Segment's HTTP Tracking API, as its libraries call it.
+OPENAPI_PATHS: dict = {
+    "/api/segment/v1/batch": {"post": {
+        **_SEGMENT_OPERATION,
+        "summary": "A Segment batch of messages (write key: an admin's API token as the Basic auth user name)",
+        "description": "Segment's HTTP Tracking API: `{\"batch\": [messages], \"sentAt\"?}`; gzip bodies accepted. "
+                       "`messageId` is the idempotency key. `page` and `screen` are page views; a track of "
+                       "`Signed In` or `Logged In` is a login, `Report Run` a report run, any other event a "
+                       "feature use.",
+    }},
+    "/api/segment/v1/{call}": {"post": {
+        **_SEGMENT_OPERATION,
+        "responses": {**_SEGMENT_OPERATION["responses"], "404": {
+            "description": "Not one of the calls", "content": _SEGMENT_ERRORS["400"]["content"]}},
+        "summary": "One Segment call: track, identify, group, page, screen or alias",
+        "parameters": [{"name": "call", "in": "path", "required": True,
+                        "schema": {"type": "string", "enum": list(SINGLE_CALLS)}}],
+    }},
+}

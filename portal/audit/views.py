@@ -8,6 +8,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.audit import ACTIONS
+from core.period import LAST_QUERY_DAY
+from core.validation import row_id
 from models.db import Session
 from portal.access import staff_required
 from portal.audit.queries import AuditFilter, scoped, to_csv
@@ -26,6 +28,8 @@ def _filters() -> tuple[AuditFilter, list[str]]:
         raw = (request.args.get(name) or "").strip()
         try:
             dates[name] = date.fromisoformat(raw) if raw else None
+            if dates[name] is not None and dates[name] > LAST_QUERY_DAY:
+                raise ValueError
         except ValueError:
             dates[name] = None
             problems.append(f"“{label}” must be a date like 2026-01-31.")
@@ -49,7 +53,7 @@ def entries():
     query = scoped(current_user, wanted)
     total = Session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    page = min(max(1, request.args.get("page", 1, type=row_id) or 1), pages)
     rows = Session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     paged = {"page": page, "pages": pages, "total": total, "first": (page - 1) * PAGE_SIZE + 1,
              "last": (page - 1) * PAGE_SIZE + len(rows)}

@@ -24,6 +24,7 @@ from analytics.portfolio import (DEFAULT_GROSS_MARGIN, account_rows, advocate_ta
 from core.settings import get_setting, set_setting
 from analytics.health.onboarding import first_event_days, min_days, onboarding_ids
 from analytics.health.warning_figures import describe as describe_figures
+from core.validation import row_id
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import HealthWarning
@@ -41,7 +42,7 @@ AT_RISK_CHURN = 0.15  # a forecast churn risk within 90 days from which an accou
 def _accounts_in_view() -> tuple[list[Account], int | None]:
     """The accounts the user may see, narrowed to one CSM when an admin filters by CSM."""
     query = visible_accounts(current_user).order_by(Account.name)
-    csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else None
+    csm_id = request.args.get("csm", type=row_id) if current_user.role == "admin" else None
     if csm_id:
         query = query.where(Account.csm_id == csm_id)
     return list(Session.scalars(query)), csm_id

@@ -17,7 +17,7 @@ from models.db import Session, utcnow
 from models.usage import EngagementEvent
 from portal.access import account_or_404
 from portal.charts import cached_chart, chart_response
-from core.period import Period
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY, Period
 
 bp = Blueprint("dashboard", __name__, url_prefix="/accounts")
 
@@ -60,6 +60,9 @@ class PeriodForm(FlaskForm):
             return False
         if self.start.data > self.end.data:
             self.start.errors.append("The first day must not be after the last day.")
+            return False
+        if self.start.data < FIRST_PERIOD_DAY:
+            self.start.errors.append(f"The first day must be on or after {FIRST_PERIOD_DAY.isoformat()}.")
             return False
         if (self.end.data - self.start.data).days + 1 > MAX_PERIOD_DAYS:
             self.start.errors.append(f"Pick at most {MAX_PERIOD_DAYS} days.")
@@ -118,6 +121,8 @@ def _period_from_query() -> Period:
         abort(400, "start and end must be dates like 2026-01-31.")
     end = end or default_period(30).end
     start = start or end - timedelta(days=29)
+    if end > LAST_QUERY_DAY:
+        abort(400, f"end must be on or before {LAST_QUERY_DAY.isoformat()}.")
     if start > end or (end - start).days + 1 > MAX_PERIOD_DAYS:
         abort(400, f"start must not be after end, and the period at most {MAX_PERIOD_DAYS} days.")
     return Period(start, end)

@@ -13,9 +13,10 @@ from flask_login import current_user, login_required
 from analytics.cohorts.tables import cohort_data
 from core.tiers import TIERS
 from core.tabular import FORMATS, Table, render
+from core.validation import row_id
 from models.db import utcnow
 from portal.access import account_or_404, staff_required, visible_accounts_clause
-from core.period import Period
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY, Period
 from portal.exports import tables
 from portal.exports.portfolio import portfolio_rows
 from core.branding import get_brand
@@ -39,9 +40,12 @@ def _date(name: str) -> date | None:
     try:
         if len(value) != 10:
             raise ValueError
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         abort(422, f"'{name}' must be an ISO date like 2026-01-31.")
+    if day > LAST_QUERY_DAY:
+        abort(422, f"'{name}' must be on or before {LAST_QUERY_DAY.isoformat()}.")
+    return day
 
 
 def _period(default_days: int = 30) -> Period:
@@ -105,7 +109,7 @@ def staff_table(table: str, fmt: str):
     """The portfolio, its open warnings or the cohorts, for the accounts this user sees (admin: ?csm= narrows)."""
     if table not in STAFF_TABLES:
         abort(404, "No such table.")
-    csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else None
+    csm_id = request.args.get("csm", type=row_id) if current_user.role == "admin" else None
     if table == "cohorts":  # the filters of the cohorts page
         tier = request.args.get("tier") if request.args.get("tier") in TIERS else None
         by = "quarter" if request.args.get("by") == "quarter" else "month"
@@ -147,5 +151,7 @@ def account_deck(ext: str):
         else quarter_periods(utcnow().date())
     if period.start > period.end or period.days > MAX_REVIEW_DAYS or period.end > utcnow().date():
         abort(422, f"A review runs from 'start' to 'end', at most {MAX_REVIEW_DAYS} days, ending by today.")
+    if period.start < FIRST_PERIOD_DAY:
+        abort(422, f"A review starts on or after {FIRST_PERIOD_DAY.isoformat()}.")
     snapshot = take_snapshot(account, period)
     return _deck_response(snapshot, f"review-{_safe(account.external_id)}-{period.end.isoformat()}")

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 from knowledge import analytics, charts, queries, services
 from knowledge.rendering import render_markdown
 from knowledge.search import similar
+from core.validation import row_id
 from models.db import Session
 from models.knowledge import ARTICLE_STATUSES, Article, KbRevision
 from models.usage import KeyFeature
@@ -130,7 +131,7 @@ def admin_preview():
 def admin_similar():
     """Existing articles most like a title being typed, so the same answer is not written twice."""
     title = (request.args.get("title") or "")[:200]
-    exclude = request.args.get("exclude", type=int)
+    exclude = request.args.get("exclude", type=row_id)
     hits = similar(title, limit=5, exclude_id=exclude)
     return jsonify({"articles": [
         {"title": h.title, "slug": h.slug, "status": h.status, "url": url_for("kb.article", slug=h.slug)} for h in hits
@@ -174,8 +175,8 @@ def admin_diff(article_id: int):
     """What changed between two revisions (default: the last two)."""
     article = _article_or_404(article_id)
     latest = Session.scalar(select(func.max(KbRevision.number)).where(KbRevision.article_id == article.id)) or 1
-    new_number = request.args.get("to", default=latest, type=int)
-    old_number = request.args.get("from", default=max(1, new_number - 1), type=int)
+    new_number = request.args.get("to", default=latest, type=row_id)
+    old_number = request.args.get("from", default=max(1, new_number - 1), type=row_id)
     old, new = _revision_or_404(article, old_number), _revision_or_404(article, new_number)
     return render_template("kb/admin/diff.html", article=article, old=old, new=new, lines=diff_lines(old, new),
                            confirm=ConfirmForm())

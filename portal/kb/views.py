@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from knowledge import queries, services
 from knowledge.search import normalize_query, search
+from core.validation import row_id
 from models.db import Session
 from portal.access import roles_required
 from portal.kb import admin_views  # noqa: F401  (registers the curation pages on the blueprint)
@@ -27,7 +28,7 @@ def _visible_article_or_404(slug: str):
     """The article this user may read; an old slug redirects to the current one."""
     article, moved_to = queries.article_for_slug(slug, current_user)
     if moved_to:
-        return None, redirect(url_for("kb.article", slug=moved_to, s=request.args.get("s", type=int)), code=301)
+        return None, redirect(url_for("kb.article", slug=moved_to, s=request.args.get("s", type=row_id)), code=301)
     if article is None:
         abort(404, "No such article. Try the search of the knowledge base.")
     return article, None
@@ -74,7 +75,7 @@ def article(slug: str):
     found, response = _visible_article_or_404(slug)
     if response is not None:
         return response
-    search_id = request.args.get("s", type=int)
+    search_id = request.args.get("s", type=row_id)
     if search_id:
         services.record_click(search_id, current_user, found)
     services.record_view(found, current_user)

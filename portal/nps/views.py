@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY
 from core.tiers import tier_by_account
 from core.branding import brand_question, get_brand
 from core.period import Period
@@ -92,9 +93,10 @@ def _period() -> tuple[date, date, str]:
     def parse(name, default):
         value = request.args.get(name, "")
         try:
-            return date.fromisoformat(value) if len(value) == 10 else default
+            day = date.fromisoformat(value) if len(value) == 10 else default
         except ValueError:
             return default
+        return day if FIRST_PERIOD_DAY <= day <= LAST_QUERY_DAY else default
 
     end = parse("end", today)
     start = parse("start", end - timedelta(days=364))

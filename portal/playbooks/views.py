@@ -32,6 +32,7 @@ from analytics.playbooks.segments import (
 )
 from core.settings import get_setting, set_setting
 from core.tiers import TIERS
+from core.validation import row_id
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.usage import KeyFeature
@@ -337,7 +338,7 @@ def _cohort_filters() -> dict:
     """Tier, CSM and grouping from the query string (a GET filter, nothing is changed)."""
     tier = request.args.get("tier") or None
     by = request.args.get("by", "month")
-    csm_id = request.args.get("csm", type=int) if current_user.role == "admin" else current_user.id
+    csm_id = request.args.get("csm", type=row_id) if current_user.role == "admin" else current_user.id
     return {"tier": tier if tier in TIERS else None, "by": by if by in ("month", "quarter") else "month",
             "csm_id": csm_id}
 

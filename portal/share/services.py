@@ -13,7 +13,7 @@ from core.webhooks.outbox import emit
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.health import ShareLink, ShareVisit
-from core.period import Period
+from core.period import FIRST_PERIOD_DAY, Period
 from portal.services import ServiceError
 from portal.share.snapshot import take_snapshot
 
@@ -34,6 +34,8 @@ def create_link(account: Account, user: User, start: date, end: date, note: str 
         raise ServiceError("The first day of the period must not be after its last day.")
     if end > today:
         raise ServiceError(f"The period cannot end in the future; pick a last day up to today ({today.isoformat()}).")
+    if start < FIRST_PERIOD_DAY:
+        raise ServiceError(f"The first day of the period must be on or after {FIRST_PERIOD_DAY.isoformat()}.")
     if (end - start).days + 1 > 366:
         raise ServiceError("A review period may be at most 366 days long.")
     if not 1 <= expires_in_days <= MAX_EXPIRY_DAYS:

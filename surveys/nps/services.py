@@ -121,6 +121,13 @@ class ImportItem:
     ts: datetime
 
 
+def respondent_key(respondent: str) -> str:
+    """How a respondent is stored and told apart: an e-mail in lower case, a vendor's id as sent."""
+    # E-mail addresses are case-insensitive in practice (users are stored lower-cased too), so
+    # "Jane@X.com" and "jane@x.com" are one person whose latest answer counts once.
+    return respondent.lower() if "@" in respondent else respondent
+
+
 def respondent_people(items: list[ImportItem]) -> dict[tuple[int, str], int]:
     """(account id, respondent in lower case) -> the id of that account's customer with this e-mail or vendor id."""
     keys = sorted({item.respondent.lower() for item in items} | {item.respondent for item in items})
@@ -162,7 +169,8 @@ def import_responses(items: list[ImportItem]) -> tuple[int, int]:
             duplicates += 1
             continue
         seen.add(key)
-        response = SurveyResponse(account_id=item.account_id, client_id=item.client_id, respondent=item.respondent,
+        response = SurveyResponse(account_id=item.account_id, client_id=item.client_id,
+                                  respondent=respondent_key(item.respondent),
                                   score=item.score, comment=item.comment, ts=item.ts,
                                   user_id=people.get((item.account_id, item.respondent.lower())))
         Session.add(response)

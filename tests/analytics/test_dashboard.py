@@ -123,6 +123,7 @@ def test_period_picker_sets_the_period_of_every_chart(client, world, usage, quer
     ("?range=custom&start=2026-02-10&end=2026-02-01", "must not be after the last day"),
     ("?range=custom&start=yesterday&end=2026-02-01", "Enter the first day as a date"),
     ("?range=custom&start=2020-01-01&end=2026-02-01", "Pick at most"),
+    ("?range=custom&start=0001-01-01&end=0001-01-31", "on or after 1900-01-01"),
     ("?range=7", "Choose a period from the list."),
 ])
 def test_period_picker_explains_a_bad_choice_and_keeps_the_default(client, world, query, message):
@@ -192,7 +193,8 @@ def test_events_of_today_keep_the_default_period_cached(app, client, world, usag
     assert "figures" in builds  # a period that includes today is rebuilt
 
 
-@pytest.mark.parametrize("query", ["?start=nope", "?start=2026-02-10&end=2026-02-01", "?start=2000-01-01&end=2026-01-01"])
+@pytest.mark.parametrize("query", ["?start=nope", "?start=2026-02-10&end=2026-02-01", "?start=2000-01-01&end=2026-01-01",
+                                   "?start=9999-12-31&end=9999-12-31"])
 def test_chart_json_refuses_bad_dates_with_400(client, world, query):
     sign_in(client, world["customer_a"])
     assert client.get(f"/accounts/ALPHA/charts/active_users.json{query}").status_code == 400

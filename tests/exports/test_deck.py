@@ -142,6 +142,8 @@ def test_deck_link_rules_follow_the_review_page(app, world, client, create_user)
     assert len(prs.slides) == 8 and "No success plan goals" in " ".join(
         s.text_frame.text for s in prs.slides[1].shapes if s.has_text_frame)
     assert client.get("/accounts/ALPHA/review.pptx?start=2026-05-02&end=2026-05-01").status_code == 422
+    year_one = client.get("/accounts/ALPHA/review.pptx?start=0001-01-01&end=0001-03-31")  # no quarter before it
+    assert year_one.status_code == 422 and "on or after 1900-01-01" in year_one.get_data(as_text=True)
     customer = app.test_client()
     sign_in(customer, world["customer_a"])
     assert customer.get("/accounts/ALPHA/review.pptx").status_code == 403

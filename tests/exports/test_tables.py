@@ -75,7 +75,8 @@ def test_usage_csv_equals_the_usage_api_day_by_day(app, world, client, api_token
 @pytest.mark.parametrize("query, sentence", [
     ("start=2026-13-01", "must be an ISO date like 2026-01-31."),
     ("start=2026-03-02&end=2026-03-01", "must not be after"),
-    ("start=1900-01-01&end=2026-01-01", "ask for a shorter one.")])
+    ("start=1900-01-01&end=2026-01-01", "ask for a shorter one."),
+    ("start=9999-12-31&end=9999-12-31", "on or before 9998-12-31")])
 def test_usage_csv_refuses_bad_dates_with_a_sentence(world, client, query, sentence):
     """A malformed, reversed or too long range answers 422 with a sentence, never a 500."""
     sign_in(client, world["csm_a"])

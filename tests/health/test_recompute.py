@@ -67,11 +67,14 @@ def test_cli_recompute_stores_history(app, scored_account):
         assert Session.scalar(select(HealthScore.score)) == expected_score()
 
 
-def test_cli_recompute_refuses_a_bad_date(app, scored_account):
-    """A malformed date: exit 1, one line, nothing stored."""
-    result = app.test_cli_runner().invoke(args=["health", "recompute", "--as-of", "30/06/2026"])
+@pytest.mark.parametrize("as_of, words", [("30/06/2026", "YYYY-MM-DD"), ("9999-12-31", "9998-12-31"),
+                                          ("0001-01-01", "0002-01-01")])
+def test_cli_recompute_refuses_a_bad_date(app, scored_account, as_of, words):
+    """A malformed date or one at an end of the calendar (no room for the year looked back): exit 1, one line,
+    nothing stored."""
+    result = app.test_cli_runner().invoke(args=["health", "recompute", "--as-of", as_of])
     assert result.exit_code == 1
-    assert "YYYY-MM-DD" in result.output and len(result.output.strip().splitlines()) == 1
+    assert words in result.output and len(result.output.strip().splitlines()) == 1
     with app.app_context():
         assert Session.scalars(select(HealthScore)).all() == []
 

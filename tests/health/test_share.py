@@ -96,7 +96,7 @@ def test_revoked_and_expired_links_answer_410_and_unknown_404(app, world, client
 
 
 def test_bad_link_input_is_refused_and_nothing_stored(app, world, client, login):
-    """A period ending in the future, expiry over 90 days, start after end: 422, no link."""
+    """A period ending in the future, expiry over 90 days, start after end, start in year 1: 422, no link."""
     login(world["csm_a"])
     future = create(client, end=(TODAY + timedelta(days=5)).isoformat())
     assert future.status_code == 422 and "cannot end in the future" in future.get_data(as_text=True)
@@ -104,6 +104,8 @@ def test_bad_link_input_is_refused_and_nothing_stored(app, world, client, login)
     assert too_long.status_code == 422 and "1 to 90 days" in too_long.get_data(as_text=True)
     backwards = create(client, start=TODAY.isoformat(), end=(TODAY - timedelta(days=3)).isoformat())
     assert backwards.status_code == 422
+    year_one = create(client, start="0001-01-01", end="0001-01-31")  # no room for the period before it
+    assert year_one.status_code == 422 and "on or after 1900-01-01" in year_one.get_data(as_text=True)
     with app.app_context():
         assert Session.scalar(select(func.count()).select_from(ShareLink)) == 0
 

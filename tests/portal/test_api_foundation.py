@@ -67,6 +67,34 @@ def test_malformed_json_is_400_json(client, world, api_token, body):
     assert response.status_code == 400 and response.is_json
 
 
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"events": ' + b"[" * 5000 + b"]" * 5000 + b"}"])
+def test_json_nested_too_deep_is_400_json(client, world, api_token, body):
+    """Arrays nested thousands deep cannot be read: 400 JSON with a sentence, never a 500."""
+    token = api_token(world["admin"])
+    response = client.post("/api/v1/events", data=body,
+                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert response.status_code == 400 and "too deeply" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/accounts/ALPHA/usage", "/api/v1/accounts/ALPHA/nps",
+                                  "/api/v1/metrics/revenue"])
+@pytest.mark.parametrize("query", ["start=9999-12-31&end=9999-12-31", "start=2026-01-01&end=9999-12-31",
+                                   "end=9999-12-26"])
+def test_a_date_at_the_end_of_the_calendar_is_422_not_500(api, world, path, query):
+    """The last days of year 9999 leave no room for the period arithmetic: refused with a sentence."""
+    response = api(world["admin"]).get(f"{path}?{query}")
+    assert response.status_code == 422 and "on or before 9998-12-31" in response.get_json()["error"]
+
+
+def test_the_last_accepted_day_answers(api, world):
+    """9998-12-31 is still a date the usage and NPS routes answer for."""
+    client = api(world["admin"])
+    usage = client.get("/api/v1/accounts/ALPHA/usage?start=9998-12-31&end=9998-12-31")
+    assert usage.status_code == 200 and usage.get_json()["days"][0]["date"] == "9998-12-31"
+    nps = client.get("/api/v1/accounts/ALPHA/nps?start=2026-01-01&end=9998-12-31")
+    assert nps.status_code == 200 and nps.get_json()["responses"] == 0
+
+
 def test_customer_token_may_not_write(api, world):
     """A customer's token posting events gets 403."""
     response = api(world["customer_a"]).post("/api/v1/events", json={"events": []})

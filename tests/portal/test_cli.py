@@ -65,6 +65,8 @@ BASE_ACCOUNT = ["accounts", "create", "--name", "Gamma", "--external-id", "GAMMA
     ({"--renewal": "2027-13-01"}, "YYYY-MM-DD"),
     ({"--renewal": "31/01/2027"}, "YYYY-MM-DD"),
     ({"--since": "yesterday"}, "YYYY-MM-DD"),
+    ({"--since": "0001-01-01"}, "from 1900-01-01 to 9998-12-31"),
+    ({"--since": "9999-12-31"}, "from 1900-01-01 to 9998-12-31"),
     ({"--name": " "}, "Enter the account's name"),
 ])
 def test_accounts_create_refuses_bad_input(runner, world, change, fragment):

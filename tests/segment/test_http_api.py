@@ -105,6 +105,7 @@ def test_limits_of_segment_413(app, world, segment):
 def test_wrong_content_type_415_malformed_400_invalid_422(app, world, segment):
     assert segment("batch", None, raw=b"batch=1", content_type="application/x-www-form-urlencoded").status_code == 415
     assert segment("batch", None, raw=b"{not json").status_code == 400
+    assert segment("batch", None, raw=b'{"batch": ' + b"[" * 5000 + b"]" * 5000 + b"}").status_code == 400
     assert segment("batch", {"batch": "nope"}).status_code == 422
     response = segment("batch", {"batch": [_track(1), {"type": "track", "messageId": "x"}, {"type": "boom"}]})
     assert response.status_code == 422

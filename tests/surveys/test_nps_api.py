@@ -61,6 +61,16 @@ def test_nps_matches_a_hand_computed_set_with_ties_repeats_and_an_empty_period(a
     assert early["detractors"] == 2 and early["responses"] == 5
 
 
+def test_an_email_in_another_case_is_the_same_respondent(app, world, api):
+    admin = api(world["admin"])
+    responses = [item(1, 0, respondent="Jane@Alpha.test", ts="2026-03-02T08:00:00+00:00"),
+                 item(2, 10, respondent="jane@alpha.TEST", ts="2026-03-20T08:00:00+00:00")]
+    assert admin.post("/api/v1/survey-responses", json={"responses": responses}).status_code == 200
+    body = nps(admin)
+    # one person: only the latest answer (10) counts
+    assert (body["responses"], body["promoters"], body["detractors"], body["nps"]) == (1, 1, 0, 100)
+
+
 def test_same_ids_again_are_duplicates_and_change_no_figure(app, world, api):
     admin = api(world["admin"])
     batch = {"responses": [item(1, 10), item(2, 0)]}
