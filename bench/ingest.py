@@ -108,29 +108,42 @@ def post_all(app, token: str, event_batches) -> tuple[int, float, list[float]]:
     return count, sum(per_batch), per_batch
 
 
-def copy_floor(url: str, event_batches) -> tuple[int, float]:
-    """COPY the same rows (ids already resolved) into a bare table; return (rows, seconds)."""
+def _timed_copies(url: str, event_batches, account_id: int, targets: list[tuple[str, int]]) -> tuple[int, float]:
+    """COPY each batch's rows (user ids already resolved) into every target, one commit a batch; return (rows,
+    seconds spent copying and committing). A target is a COPY statement and how many of the row's leading
+    columns (account_id, client_id, user_id, type, feature, ts, received_at) it takes."""
     import psycopg
 
     conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     user_ids = {f"person-{n}": n + 1 for n in range(USERS)}
+    now = datetime.now(timezone.utc)
+    total, seconds = 0, 0.0
     with psycopg.connect(conninfo) as connection:
-        connection.execute("CREATE TABLE IF NOT EXISTS bench_copy (account_id integer, client_id varchar(200), "
-                           "user_id integer, type varchar(20), feature varchar(200), ts timestamptz)")
-        connection.commit()
-        total, seconds = 0, 0.0
         for events in event_batches:
-            rows = [(1, e["id"], user_ids[e["user"]], e["type"], e.get("feature"), datetime.fromisoformat(e["ts"]))
-                    for e in events]
+            rows = [(account_id, e["id"], user_ids[e["user"]], e["type"], e.get("feature"),
+                     datetime.fromisoformat(e["ts"]), now) for e in events]
+            per_target = [[row[:width] for row in rows] for _, width in targets]  # cut before the clock starts
             started = time.perf_counter()
             with connection.cursor() as cursor:
-                with cursor.copy("COPY bench_copy (account_id, client_id, user_id, type, feature, ts) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                for (statement, _), target_rows in zip(targets, per_target):
+                    with cursor.copy(statement) as copy:
+                        for row in target_rows:
+                            copy.write_row(row)
             connection.commit()
             seconds += time.perf_counter() - started
             total += len(rows)
     return total, seconds
+
+
+def copy_floor(url: str, event_batches) -> tuple[int, float]:
+    """COPY the same rows (ids already resolved) into a bare table; return (rows, seconds)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE IF NOT EXISTS bench_copy (account_id integer, client_id varchar(200), "
+                                "user_id integer, type varchar(20), feature varchar(200), ts timestamptz)"))
+    engine.dispose()
+    return _timed_copies(url, event_batches, 1, [
+        ("COPY bench_copy (account_id, client_id, user_id, type, feature, ts) FROM STDIN", 6)])
 
 
 def keyed_copy_floor(app, url: str, event_batches) -> tuple[int, float]:
@@ -140,35 +153,15 @@ def keyed_copy_floor(app, url: str, event_batches) -> tuple[int, float]:
     What storing an event costs at the least once its id must be unique per account across monthly partitions:
     the API cannot be faster than this, so its ratio to the plain COPY bounds the API's.
     """
-    import psycopg
-
-    conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    user_ids = {f"person-{n}": n + 1 for n in range(USERS)}
-    now = datetime.now(timezone.utc)
     from models.db import Session
     from portal.services import create_account
 
     with app.app_context():  # an account of their own: these events have no rollups
         account_id = create_account(name="Floor Corp", external_id="FLOOR", arr="0", seats="1", since="2020-01-01").id
         Session.commit()
-    with psycopg.connect(conninfo) as connection:
-        total, seconds = 0, 0.0
-        for events in event_batches:
-            rows = [(account_id, e["id"], user_ids[e["user"]], e["type"], e.get("feature"),
-                     datetime.fromisoformat(e["ts"]), now) for e in events]
-            started = time.perf_counter()
-            with connection.cursor() as cursor:
-                with cursor.copy("COPY usage_event_key (account_id, client_id) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row[:2])
-                with cursor.copy("COPY usage_event (account_id, client_id, user_id, type, feature, ts, received_at) "
-                                 "FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            connection.commit()
-            seconds += time.perf_counter() - started
-            total += len(rows)
-    return total, seconds
+    return _timed_copies(url, event_batches, account_id, [
+        ("COPY usage_event_key (account_id, client_id) FROM STDIN", 2),
+        ("COPY usage_event (account_id, client_id, user_id, type, feature, ts, received_at) FROM STDIN", 7)])
 
 
 def load_history(app, url: str, n_events: int) -> float:
