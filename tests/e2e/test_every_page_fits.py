@@ -85,6 +85,19 @@ def _overflow(page) -> list[str]:
     return found
 
 
+def _broken_menu_items(page) -> list[str]:
+    """Menu entries the header breaks over two lines ("Knowledge / base"), at the width the page is shown."""
+    broken = page.eval_on_selector_all(".navbar .nav-link, .navbar .navbar-text, .navbar .btn", """items => items
+        .filter(item => item.offsetParent !== null)
+        .filter(item => {
+            const range = document.createRange();
+            range.selectNodeContents(item);
+            return new Set(Array.from(range.getClientRects()).map(line => Math.round(line.top))).size > 1;
+        })
+        .map(item => item.textContent.trim())""")
+    return [f"{urlsplit(page.url).path}: menu entry {label!r} is broken over two lines" for label in broken]
+
+
 def _unreachable_regions(page) -> list[str]:
     """Scrolling table regions that a keyboard cannot reach or a screen reader cannot name."""
     missing = page.eval_on_selector_all(".table-responsive", """regions => regions
@@ -110,7 +123,7 @@ def _crawl(page, live_server, starts: list[str], limit: int) -> tuple[list[str],
             continue
         visited.append(path)
         _charts_drawn(page)
-        problems += _overflow(page) + _unreachable_regions(page)
+        problems += _overflow(page) + _broken_menu_items(page) + _unreachable_regions(page)  # _overflow ends at desktop
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             target = urlsplit(urljoin(page.url, href))
             if target.netloc != live_server.netloc or SKIP.search(target.path):
