@@ -7,6 +7,7 @@ failure names the seed that reproduces it.
 """
 from __future__ import annotations
 
+import csv
 import math
 import random
 from datetime import date, datetime, time, timedelta, timezone
@@ -206,7 +207,8 @@ def test_nps_equals_the_oracle(outside, seed):
 
 # --- Usage ---------------------------------------------------------------------------------------------
 
-USAGE_SINCE, USAGE_LAST = date(2026, 5, 1), date(2026, 6, 20)
+USAGE_SINCE, USAGE_LAST = date(2025, 5, 1), date(2025, 6, 20)  # over a year ago: May may be pruned
+PRUNE_BEFORE = date(2025, 6, 1)
 FEATURES = ("dashboards", "exports", "alerts", "sso")
 TYPES = ("login", "page_view", "feature_used", "report_run")
 
@@ -227,10 +229,23 @@ def _event_sent(event: dict, rng: random.Random) -> dict:
     return sent
 
 
-def _post_events(outside: Outside, rng: random.Random, seed: int) -> dict[str, list[dict]]:
-    """Random events of two accounts (the same ids and user keys in both) in four batches, with ids resent in
-    later batches and within a batch, each time with another moment, type or user; what the store holds."""
+def _import_csv(outside: Outside, events: list[dict], path, rng: random.Random) -> None:
+    """`events import FILE.csv` with the API's columns."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "account", "user", "type", "feature", "ts"])
+        for event in events:
+            sent = _event_sent(event, rng)
+            writer.writerow([sent["id"], sent["account"], sent["user"], sent["type"], sent.get("feature", ""), sent["ts"]])
+    outside.cli("events", "import", str(path))
+
+
+def _post_events(outside: Outside, rng: random.Random, seed: int, csv_path) -> dict[str, list[dict]]:
+    """Random events of two accounts (the same ids and user keys in both) in four batches, one of them through
+    `events import`, with ids resent in later batches and within a batch, each time with another moment, type
+    or user; what the store holds (the first event sent with an id)."""
     stored: dict[tuple[str, str], dict] = {}
+    by_csv = rng.randrange(4)
     for number in range(4):
         batch = []
         for _ in range(rng.randint(60, 140)):
@@ -247,8 +262,11 @@ def _post_events(outside: Outside, rng: random.Random, seed: int) -> dict[str, l
             key = (event["account"], event["id"])
             if key not in stored and key not in fresh:
                 fresh[key] = event
-        answer = outside.post(ADMIN, "/api/v1/events", {"events": [_event_sent(e, rng) for e in batch]})
-        assert answer == {"accepted": len(fresh), "duplicates": len(batch) - len(fresh)}, f"seed {seed}, batch {number}"
+        if number == by_csv:
+            _import_csv(outside, batch, csv_path, rng)
+        else:
+            answer = outside.post(ADMIN, "/api/v1/events", {"events": [_event_sent(e, rng) for e in batch]})
+            assert answer == {"accepted": len(fresh), "duplicates": len(batch) - len(fresh)}, f"seed {seed}, batch {number}"
         stored.update(fresh)
     return {ext: [e for (account, _), e in stored.items() if account == ext] for ext in ("UA", "UB")}
 
@@ -261,29 +279,33 @@ def _assert_usage(answer: dict, expected: dict, context: str) -> None:
 
 
 @pytest.mark.parametrize("seed", [11, 404, 8128])
-def test_usage_and_its_csv_equal_the_oracle(outside, seed):
+def test_usage_and_its_csv_equal_the_oracle_before_and_after_a_prune(outside, seed, tmp_path):
     """Each day's active users, logins and events and each feature's distinct users and events over random
-    periods, from /accounts/{ext}/usage and the days of /accounts/<ext>/usage.csv."""
+    periods, from /accounts/{ext}/usage and the days of /accounts/<ext>/usage.csv; the same again after
+    `events prune` dropped May's raw events ("every figure shown stays the same")."""
     rng = random.Random(seed)
     for ext in ("UA", "UB"):
         outside.cli("accounts", "create", "--name", ext, "--external-id", ext, "--arr", "1000", "--seats", "5",
                     "--since", USAGE_SINCE.isoformat())
     reader = outside.user("reader@ua.test", "customer", account="UA")
-    stored = _post_events(outside, rng, seed)
-    pinned = [USAGE_SINCE, USAGE_LAST] + [oracle.utc_day(e["moment"]) for e in rng.sample(stored["UA"], 3)]
+    stored = _post_events(outside, rng, seed, tmp_path / "events.csv")
+    pinned = [USAGE_SINCE, PRUNE_BEFORE, USAGE_LAST] + [oracle.utc_day(e["moment"]) for e in rng.sample(stored["UA"], 3)]
     periods = _periods(rng, USAGE_SINCE - timedelta(days=6), USAGE_LAST + timedelta(days=3), pinned, 8)
-    for start, end in periods:
-        query = {"start": start.isoformat(), "end": end.isoformat()}
-        for ext in ("UA", "UB"):
-            expected = oracle.usage(stored[ext], start, end)
-            context = f"seed {seed}, {ext}, {start}..{end}"
-            _assert_usage(outside.get(ADMIN, f"/api/v1/accounts/{ext}/usage", **query), expected, context)
-    for start, end in periods[:4]:
-        rows = outside.page_csv(reader, "/accounts/UA/usage.csv", start=start.isoformat(), end=end.isoformat())
-        expected = oracle.usage(stored["UA"], start, end)["days"]
-        assert rows[0] == ["date", "active_users", "logins", "events"]
-        assert rows[1:] == [[d["date"], str(d["active_users"]), str(d["logins"]), str(d["events"])] for d in expected], \
-            f"seed {seed}, usage.csv {start}..{end}"
+    for pruned in (False, True):
+        if pruned:
+            outside.cli("events", "prune", "--before", PRUNE_BEFORE.isoformat())
+        for start, end in periods:
+            query = {"start": start.isoformat(), "end": end.isoformat()}
+            for ext in ("UA", "UB"):
+                expected = oracle.usage(stored[ext], start, end)
+                context = f"seed {seed}, {ext}, {start}..{end}, {'after' if pruned else 'before'} the prune"
+                _assert_usage(outside.get(ADMIN, f"/api/v1/accounts/{ext}/usage", **query), expected, context)
+        for start, end in periods[:4]:
+            rows = outside.page_csv(reader, "/accounts/UA/usage.csv", start=start.isoformat(), end=end.isoformat())
+            expected = oracle.usage(stored["UA"], start, end)["days"]
+            assert rows[0] == ["date", "active_users", "logins", "events"]
+            assert rows[1:] == [[d["date"], str(d["active_users"]), str(d["logins"]), str(d["events"])]
+                                for d in expected], f"seed {seed}, usage.csv {start}..{end}, pruned {pruned}"
 
 
 # --- Health --------------------------------------------------------------------------------------------
