@@ -84,28 +84,34 @@ def _amount(rng: random.Random) -> Decimal:
 
 def _record_book(outside: Outside, rng: random.Random, csms: list[str | None], n: int) -> list[oracle.Book]:
     """n random accounts recorded with `accounts create`, `accounts arr` (in random order, same-day changes
-    included) and `accounts churn`; the oracle's copy of what was recorded."""
+    included, sometimes after the churn was recorded) and `accounts churn`; the oracle's copy of what was
+    recorded. The last account is created without --since: a customer from today."""
     books = []
+    today = datetime.now(timezone.utc).date()
     for k in range(n):
         ext = f"R{k}"
-        since = _day(BOOK_FIRST, BOOK_LAST - timedelta(days=30), rng)
-        churn = _day(since + timedelta(days=1), BOOK_LAST, rng) if rng.random() < 0.4 else None
-        last_change = churn - timedelta(days=1) if churn else BOOK_LAST
+        since = today if k == n - 1 else _day(BOOK_FIRST, BOOK_LAST - timedelta(days=30), rng)
+        churn = _day(since + timedelta(days=1), BOOK_LAST, rng) if since < BOOK_LAST and rng.random() < 0.4 else None
+        last_change = churn - timedelta(days=1) if churn else max(since, BOOK_LAST)
         book = oracle.Book(ext, since, {since: _amount(rng)}, None, rng.choice(csms))
         outside.cli("accounts", "create", "--name", f"Revenue {k}", "--external-id", ext,
-                    "--arr", str(book.arr_by_day[since]), "--seats", "10", "--since", since.isoformat(),
+                    "--arr", str(book.arr_by_day[since]), "--seats", "10",
+                    *(["--since", since.isoformat()] if since != today else []),
                     *(["--csm", book.csm] if book.csm else []))
         changes = [(_day(since, last_change, rng), _amount(rng)) for _ in range(rng.randint(0, 3))]
         if rng.random() < 0.2:
             changes.append((since, _amount(rng)))  # replaces the ARR given at creation
         if changes and rng.random() < 0.4:
             changes.append((changes[0][0], _amount(rng)))  # a second change that day replaces the first
+        churn_first = churn is not None and rng.random() < 0.5
+        if churn_first:
+            outside.cli("accounts", "churn", "--external-id", ext, "--date", churn.isoformat())
         for effective, arr in changes:
             outside.cli("accounts", "arr", "--external-id", ext, "--arr", str(arr), "--effective", effective.isoformat())
             book.arr_by_day[effective] = arr
-        if churn:
+        if churn and not churn_first:
             outside.cli("accounts", "churn", "--external-id", ext, "--date", churn.isoformat())
-            book.churned_on = churn
+        book.churned_on = churn
         books.append(book)
     return books
 
@@ -134,6 +140,8 @@ def test_revenue_equals_the_oracle_for_admin_and_csm(outside, seed):
     pinned += [b.churned_on for b in books if b.churned_on][:3]
     periods = _periods(rng, BOOK_FIRST - timedelta(days=40), BOOK_LAST + timedelta(days=40), pinned, 10)
     periods.append((BOOK_FIRST - timedelta(days=90), BOOK_FIRST - timedelta(days=1)))  # before any account
+    today = datetime.now(timezone.utc).date()
+    periods += [(BOOK_LAST, today), (today, today), (today - timedelta(days=1), today + timedelta(days=30))]
     for start, end in periods:
         query = {"start": start.isoformat(), "end": end.isoformat()}
         for reader, scope in [(ADMIN, books), *[(csm, [b for b in books if b.csm == csm]) for csm in csms]]:
@@ -156,7 +164,7 @@ def _random_responses(rng: random.Random, account: str, n: int) -> list[dict]:
         if (respondent, moment) in taken:
             continue
         taken.add((respondent, moment))
-        responses.append({"id": f"{account}-{len(responses)}", "account": account, "respondent": respondent,
+        responses.append({"id": f"r{len(responses)}", "account": account, "respondent": respondent,
                           "score": rng.randint(0, 10), "moment": moment})
     return responses
 
@@ -190,12 +198,18 @@ def test_nps_equals_the_oracle(outside, seed):
         rng.choice(batches).append(response)
     sent_ids: set = set()
     for batch in batches:
+        # The same id for the same account again, with another answer: a duplicate that changes nothing.
         resent = [dict(r, score=rng.randint(0, 10), moment=_moment(NPS_FIRST, NPS_LAST, rng))
-                  for r in rng.sample(stored["NA"], 4) if r["id"] in sent_ids]  # same id, other answer: a duplicate
+                  for r in rng.sample(stored["NA"], 4) if (r["account"], r["id"]) in sent_ids]
         body = [_sent(r, rng) for r in rng.sample(batch + resent, len(batch) + len(resent))]
+        if batch:  # and once within the batch, after its first sending
+            first = rng.randrange(len(body))
+            again = dict(body[first], score=rng.randint(0, 10), ts=_render(_moment(NPS_FIRST, NPS_LAST, rng), rng))
+            body.insert(rng.randint(first + 1, len(body)), again)
+            resent.append(again)
         answer = outside.post(ADMIN, "/api/v1/survey-responses", {"responses": body})
         assert answer == {"accepted": len(batch), "duplicates": len(resent)}, f"seed {seed}"
-        sent_ids |= {r["id"] for r in batch}
+        sent_ids |= {(r["account"], r["id"]) for r in batch}
     pinned = [oracle.utc_day(r["moment"]) for r in rng.sample(stored["NA"], 6)]
     periods = _periods(rng, NPS_FIRST - timedelta(days=5), NPS_LAST + timedelta(days=5), pinned, 14)
     periods.append((NPS_FIRST - timedelta(days=30), NPS_FIRST - timedelta(days=1)))  # nobody answered: nulls
