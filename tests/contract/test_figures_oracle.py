@@ -85,21 +85,25 @@ def _amount(rng: random.Random) -> Decimal:
 def _record_book(outside: Outside, rng: random.Random, csms: list[str | None], n: int) -> list[oracle.Book]:
     """n random accounts recorded with `accounts create`, `accounts arr` (in random order, same-day changes
     included, sometimes after the churn was recorded) and `accounts churn`; the oracle's copy of what was
-    recorded. The last account is created without --since: a customer from today."""
+    recorded. The last account is created without --since (a customer from today), the one before it
+    becomes a customer in a few weeks; some churn on their customer-since day (never active)."""
     books = []
     today = datetime.now(timezone.utc).date()
     for k in range(n):
         ext = f"R{k}"
-        since = today if k == n - 1 else _day(BOOK_FIRST, BOOK_LAST - timedelta(days=30), rng)
-        churn = _day(since + timedelta(days=1), BOOK_LAST, rng) if since < BOOK_LAST and rng.random() < 0.4 else None
+        since = {n - 1: today, n - 2: today + timedelta(days=rng.randint(1, 40))}.get(
+            k, _day(BOOK_FIRST, BOOK_LAST - timedelta(days=30), rng))
+        churn = None
+        if since < BOOK_LAST and rng.random() < 0.4:
+            churn = since if rng.random() < 0.1 else _day(since + timedelta(days=1), BOOK_LAST, rng)
         last_change = churn - timedelta(days=1) if churn else max(since, BOOK_LAST)
         book = oracle.Book(ext, since, {since: _amount(rng)}, None, rng.choice(csms))
         outside.cli("accounts", "create", "--name", f"Revenue {k}", "--external-id", ext,
                     "--arr", str(book.arr_by_day[since]), "--seats", "10",
                     *(["--since", since.isoformat()] if since != today else []),
                     *(["--csm", book.csm] if book.csm else []))
-        changes = [(_day(since, last_change, rng), _amount(rng)) for _ in range(rng.randint(0, 3))]
-        if rng.random() < 0.2:
+        changes = [(_day(since, last_change, rng), _amount(rng)) for _ in range(rng.randint(0, 3))] if last_change >= since else []
+        if last_change >= since and rng.random() < 0.2:
             changes.append((since, _amount(rng)))  # replaces the ARR given at creation
         if changes and rng.random() < 0.4:
             changes.append((changes[0][0], _amount(rng)))  # a second change that day replaces the first
@@ -141,7 +145,8 @@ def test_revenue_equals_the_oracle_for_admin_and_csm(outside, seed):
     periods = _periods(rng, BOOK_FIRST - timedelta(days=40), BOOK_LAST + timedelta(days=40), pinned, 10)
     periods.append((BOOK_FIRST - timedelta(days=90), BOOK_FIRST - timedelta(days=1)))  # before any account
     today = datetime.now(timezone.utc).date()
-    periods += [(BOOK_LAST, today), (today, today), (today - timedelta(days=1), today + timedelta(days=30))]
+    periods += [(BOOK_LAST, today), (today, today), (today - timedelta(days=1), today + timedelta(days=30)),
+                (today + timedelta(days=5), today + timedelta(days=60))]
     for start, end in periods:
         query = {"start": start.isoformat(), "end": end.isoformat()}
         for reader, scope in [(ADMIN, books), *[(csm, [b for b in books if b.csm == csm]) for csm in csms]]:
@@ -225,8 +230,9 @@ def test_nps_equals_the_oracle(outside, seed):
 
 # --- Usage ---------------------------------------------------------------------------------------------
 
-USAGE_SINCE, USAGE_LAST = date(2025, 5, 1), date(2025, 6, 20)  # over a year ago: May may be pruned
-PRUNE_BEFORE = date(2025, 6, 1)
+# Five months over a year ago (so March and April may be pruned), long enough for periods of many weeks.
+USAGE_SINCE, USAGE_LAST = date(2025, 3, 1), date(2025, 7, 31)
+PRUNE_BEFORE = date(2025, 5, 1)
 FEATURES = ("dashboards", "exports", "Exports", "alerts", "sso")  # keys that differ in case are other features
 TYPES = ("login", "page_view", "feature_used", "report_run")
 
@@ -267,7 +273,7 @@ def _post_events(outside: Outside, rng: random.Random, seed: int, csv_path) -> d
     by_csv = rng.randrange(4)
     for number in range(4):
         batch = []
-        for _ in range(rng.randint(60, 140)):
+        for _ in range(rng.randint(100, 200)):
             account = rng.choice(("UA", "UA", "UB"))
             if stored and rng.random() < 0.12:
                 account, client_id = rng.choice(list(stored))  # an id sent before
@@ -301,7 +307,7 @@ def _assert_usage(answer: dict, expected: dict, context: str) -> None:
 def test_usage_and_its_csv_equal_the_oracle_before_and_after_a_prune(outside, seed, tmp_path):
     """Each day's active users, logins and events and each feature's distinct users and events over random
     periods, from /accounts/{ext}/usage and the days of /accounts/<ext>/usage.csv; the same again after
-    `events prune` dropped May's raw events ("every figure shown stays the same")."""
+    `events prune` dropped March and April's raw events ("every figure shown stays the same")."""
     rng = random.Random(seed)
     for ext in ("UA", "UB"):
         outside.cli("accounts", "create", "--name", ext, "--external-id", ext, "--arr", "1000", "--seats", "5",
