@@ -247,10 +247,14 @@ def _random_event(rng: random.Random, account: str, client_id: str) -> dict:
 
 
 def _event_sent(event: dict, rng: random.Random) -> dict:
+    """The event as the API takes it; `feature` is optional but for feature_used, so other types sometimes
+    carry one (or an explicit null), which counts for no feature."""
     sent = {"id": event["id"], "account": event["account"], "user": event["user"], "type": event["type"],
             "ts": _render(event["moment"], rng)}
     if event["feature"]:
         sent["feature"] = event["feature"]
+    elif rng.random() < 0.1:
+        sent["feature"] = rng.choice((None, *FEATURES))
     return sent
 
 
@@ -261,7 +265,7 @@ def _import_csv(outside: Outside, events: list[dict], path, rng: random.Random) 
         writer.writerow(["id", "account", "user", "type", "feature", "ts"])
         for event in events:
             sent = _event_sent(event, rng)
-            writer.writerow([sent["id"], sent["account"], sent["user"], sent["type"], sent.get("feature", ""), sent["ts"]])
+            writer.writerow([sent["id"], sent["account"], sent["user"], sent["type"], sent.get("feature") or "", sent["ts"]])
     outside.cli("events", "import", str(path))
 
 
