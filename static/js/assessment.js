@@ -5,15 +5,19 @@
   var form = document.querySelector("form[data-autosave]");
   var status = document.getElementById("autosave-status");
   if (!form || !status) { return; }
+  // Each save sends the whole form, so only the answer to the latest one tells whether the draft is kept:
+  // an earlier save that finishes later must not say "Draft saved." while the latest is still on its way.
+  var latest = 0;
+  var failed = "The draft could not be saved now; press Save and continue to keep your answers.";
   form.addEventListener("change", function () {
+    var mine = ++latest;
     status.textContent = "Saving your draft…";
     fetch(form.getAttribute("action") || window.location.href, {
       method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Autosave": "1"}
     }).then(function (response) {
-      var saved = response.status === 204;
-      status.textContent = saved ? "Draft saved." : "The draft could not be saved now; press Save and continue to keep your answers.";
+      if (mine === latest) { status.textContent = response.status === 204 ? "Draft saved." : failed; }
     }).catch(function () {
-      status.textContent = "The draft could not be saved now; press Save and continue to keep your answers.";
+      if (mine === latest) { status.textContent = failed; }
     });
   });
 })();
