@@ -9,10 +9,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY
+from core.period import FIRST_PERIOD_DAY, LAST_QUERY_DAY, Period
 from core.tiers import tier_by_account
 from core.branding import brand_question, get_brand
-from core.period import Period
 from models.accounts import Account, User
 from models.db import Session, utcnow
 from models.mail import OutboxAttempt, OutboxMessage
